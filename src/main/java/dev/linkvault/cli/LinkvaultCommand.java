@@ -1,0 +1,65 @@
+package dev.linkvault.cli;
+
+import dev.linkvault.UserError;
+import dev.linkvault.config.Config;
+import dev.linkvault.config.ConfigLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The top command: options every subcommand shares. */
+@Command(name = "linkvault", mixinStandardHelpOptions = true, version = "linkvault 0.1.0",
+        description = "Deduplicated, hard-linked daily snapshots of file trees into a local repository.",
+        subcommands = {InitCommand.class, SnapshotCommand.class, SnapshotsCommand.class, LsCommand.class,
+                RestoreCommand.class},
+        synopsisSubcommandLabel = "COMMAND",
+        footer = {"", "Exit codes: 0 ok, 1 finished with per-file errors, 2 fatal/usage/config,"
+                + " 3 repository locked, 130 interrupted."})
+final class LinkvaultCommand implements Runnable {
+    final PrintWriter out;
+    final PrintWriter err;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The YAML config (sources, repository).")
+    Path config;
+
+    @Option(names = "--repo", paramLabel = "DIR", description = "The repository; overrides the config's 'repository'.")
+    Path repo;
+
+    @Option(names = "--debug", description = "Show stack traces of failures.")
+    boolean debug;
+
+    LinkvaultCommand(PrintWriter out, PrintWriter err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                "a command is needed: init, snapshot, snapshots, ls or restore (see --help)");
+    }
+
+    /** The config, which commands that read sources need. */
+    Config requireConfig() {
+        if (config == null) {
+            throw new UserError("this command needs a config: give -c FILE before the command");
+        }
+        return ConfigLoader.load(config);
+    }
+
+    /** The repository: --repo, else the config's 'repository'. */
+    Path repository() {
+        if (repo != null) {
+            return repo.toAbsolutePath().normalize();
+        }
+        if (config != null) {
+            Config c = ConfigLoader.load(config);
+            if (c.repository() != null) {
+                return c.repository();
+            }
+            throw new UserError("config " + c.file() + " has no 'repository:'; add it or give --repo DIR");
+        }
+        throw new UserError("no repository given: use --repo DIR or -c FILE before the command");
+    }
+}

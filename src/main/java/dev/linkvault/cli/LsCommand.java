@@ -1,0 +1,60 @@
+package dev.linkvault.cli;
+
+import dev.linkvault.repo.Manifest;
+import dev.linkvault.repo.Repository;
+import dev.linkvault.restore.SnapshotBrowser;
+import dev.linkvault.restore.SnapshotRef;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "ls", mixinStandardHelpOptions = true,
+        description = {"List what a snapshot holds at a path: mode, size, mtime, path.",
+            "Example: linkvault --repo /srv/vault ls 2026-11-21:docs/a"})
+final class LsCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
+
+    @ParentCommand
+    LinkvaultCommand top;
+
+    @Parameters(paramLabel = "SNAPSHOT[:PATH]", description = "A snapshot, optionally with a path inside it.")
+    String target;
+
+    @Option(names = {"-r", "--recursive"}, description = "List everything below the path.")
+    boolean recursive;
+
+    @Override
+    public Integer call() throws Exception {
+        SnapshotRef ref = SnapshotRef.parse(target);
+        try (Repository repo = Repository.openForReading(top.repository())) {
+            new SnapshotBrowser(repo).list(ref, recursive, item -> top.out.println(format(item)));
+        }
+        return ExitCodes.OK;
+    }
+
+    private static String format(Manifest.Item it) {
+        char t = switch (it.type()) {
+            case DIR -> 'd';
+            case SYMLINK -> 'l';
+            case FILE -> '-';
+        };
+        String path = it.path() + (it.type() == Manifest.Type.DIR ? "/" : "")
+                + (it.type() == Manifest.Type.SYMLINK ? " -> " + it.target() : "");
+        return String.format("%c%s %12s %s %s", t, modeString(it.mode()),
+                it.type() == Manifest.Type.DIR ? "-" : Long.toString(it.size()), TIME.format(it.mtime()), path);
+    }
+
+    static String modeString(int mode) {
+        String rwx = "rwxrwxrwx";
+        StringBuilder sb = new StringBuilder(9);
+        for (int i = 0; i < 9; i++) {
+            sb.append((mode & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.linkvault.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.linkvault.config.Config;
+import dev.linkvault.ingest.Snapshotter;
+import dev.linkvault.repo.Repository;
+import dev.linkvault.repo.SnapshotSummary;
+import dev.linkvault.source.Source;
+import dev.linkvault.source.Sources;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "snapshot", mixinStandardHelpOptions = true,
+        description = {"Take a snapshot of every source in the config.",
+            "Unchanged files are not read again; an interrupted snapshot is resumed by running this again."})
+final class SnapshotCommand implements Callable<Integer> {
+    @ParentCommand
+    LinkvaultCommand top;
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "Snapshot name (default: today's date by the config's snapshot-name pattern).")
+    String name;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Files handled in parallel (default: config, else 4).")
+    Integer workers;
+
+    @Option(names = "--json", description = "Print the summary as JSON on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Config config = top.requireConfig();
+        List<Source> sources = config.sources().stream().map(Sources::create).toList();
+        int n = workers != null ? workers : config.workers() > 0 ? config.workers() : 4;
+        if (n < 1 || n > 256) {
+            throw new dev.linkvault.UserError("--workers must be from 1 to 256");
+        }
+        boolean live = System.console() != null && !json;
+        AtomicBoolean cancel = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        // On SIGINT/SIGTERM the JVM runs this hook: ask the run to stop and give it time to leave
+        // the repository consistent. The JVM then exits with 128+signal (130 for Ctrl-C).
+        Thread hook = new Thread(() -> {
+            cancel.set(true);
+            try {
+                finished.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+        }, "linkvault-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (Repository repo = Repository.openForWriting(top.repository(), "linkvault snapshot", true);
+             SnapshotProgress progress = new SnapshotProgress(top.err, live, json)) {
+            if (repo.staleLockHolder() != null) {
+                top.err.println("note: the previous writer (" + repo.staleLockHolder()
+                        + ") ended without releasing the lock; taken over");
+            }
+            Snapshotter snapshotter = new Snapshotter(repo, Clock.systemDefaultZone(), progress);
+            progress.watch(snapshotter.counters());
+            Snapshotter.Result r = snapshotter.run(sources,
+                    new Snapshotter.Options(name, config.snapshotName(), ZoneId.systemDefault(), n), cancel);
+            progress.close();
+            if (r.interrupted()) {
+                top.err.println("snapshot " + r.name() + " interrupted; run the same command again to finish it"
+                        + " (what is stored is kept)");
+                return ExitCodes.INTERRUPTED;
+            }
+            SnapshotSummary s = r.summary();
+            if (json) {
+                top.out.println(new ObjectMapper().writeValueAsString(s));
+            } else {
+                top.out.println("snapshot " + s.name() + " complete: " + Units.count(s.files()) + " files ("
+                        + Units.bytes(s.bytes()) + "), " + Units.count(s.filesRead()) + " read, "
+                        + Units.count(s.newBlobs()) + " new blobs (" + Units.bytes(s.newBytes()) + "), "
+                        + s.errors() + " errors, " + Units.duration(s.durationMillis()));
+            }
+            return s.errors() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it was a signal
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.linkvault.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A validated config file (spec/config.md). Paths are absolute: relative ones in the file are
+ * taken from the config file's folder.
+ *
+ * @param repository   the repository folder, or null when the file leaves it to {@code --repo}
+ * @param snapshotName the pattern of default snapshot names ({@link java.time.format.DateTimeFormatter})
+ * @param workers      parallel workers for snapshot, or 0 for the default
+ */
+public record Config(Path file, Path repository, String snapshotName, int workers, List<SourceConfig> sources) {
+    public static final String DEFAULT_SNAPSHOT_NAME = "yyyy-MM-dd";
+}

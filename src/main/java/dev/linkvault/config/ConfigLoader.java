@@ -1,0 +1,168 @@
+package dev.linkvault.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.linkvault.UserError;
+import dev.linkvault.source.local.PathFilter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads the YAML config into a {@link Config}; every mistake is one {@link UserError} naming the key and the fix. */
+public final class ConfigLoader {
+    private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+@-]{0,99}");
+    private static final Set<String> TOP_KEYS = Set.of("repository", "snapshot-name", "workers", "sources");
+    private static final Set<String> LOCAL_KEYS = Set.of("type", "name", "path", "include", "ignore");
+
+    private final Path file;
+
+    private ConfigLoader(Path file) {
+        this.file = file;
+    }
+
+    public static Config load(Path file) {
+        return new ConfigLoader(file.toAbsolutePath().normalize()).read();
+    }
+
+    private Config read() {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new UserError("config file " + file + " does not exist; give the right path with -c FILE");
+        } catch (IOException e) {
+            throw new UserError("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(text);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            throw new UserError("config " + file + " is not valid YAML" + where + ": " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw fail("", "the file must be a YAML mapping with at least 'sources:'");
+        }
+        checkKeys(root, "", TOP_KEYS);
+        Path repository = root.has("repository") ? path(root, "repository", "") : null;
+        String pattern = root.has("snapshot-name") ? text(root, "snapshot-name", "") : Config.DEFAULT_SNAPSHOT_NAME;
+        try {
+            DateTimeFormatter.ofPattern(pattern);
+        } catch (IllegalArgumentException e) {
+            throw fail("snapshot-name", "'" + pattern + "' is not a date pattern (" + e.getMessage()
+                    + "); for example yyyy-MM-dd");
+        }
+        int workers = 0;
+        if (root.has("workers")) {
+            JsonNode w = root.get("workers");
+            if (!w.canConvertToInt() || !w.isIntegralNumber() || w.asInt() < 1 || w.asInt() > 256) {
+                throw fail("workers", "must be a whole number from 1 to 256");
+            }
+            workers = w.asInt();
+        }
+        JsonNode list = root.get("sources");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw fail("sources", "give a list with at least one source, for example:"
+                    + " sources: [{type: local, name: docs, path: /home/alice/Documents}]");
+        }
+        List<SourceConfig> sources = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            SourceConfig s = source(list.get(i), "sources[" + i + "]");
+            if (!names.add(s.name())) {
+                throw fail("sources[" + i + "].name", "'" + s.name() + "' is used by two sources; names must differ");
+            }
+            sources.add(s);
+        }
+        return new Config(file, repository, pattern, workers, List.copyOf(sources));
+    }
+
+    private SourceConfig source(JsonNode n, String at) {
+        if (n == null || !n.isObject()) {
+            throw fail(at, "each source is a mapping with type, name and its settings");
+        }
+        String type = text(n, "type", at);
+        String name = text(n, "name", at);
+        if (!SOURCE_NAME.matcher(name).matches()) {
+            throw fail(at + ".name", "'" + name + "' is not usable as a folder name: use letters, digits and . _ + @ -");
+        }
+        switch (type) {
+            case "local" -> {
+                checkKeys(n, at, LOCAL_KEYS);
+                List<String> include = strings(n, "include", at);
+                List<String> ignore = strings(n, "ignore", at);
+                try {
+                    PathFilter.of(include, ignore);
+                } catch (IllegalArgumentException e) {
+                    throw fail(at, e.getMessage());
+                }
+                return new SourceConfig.Local(name, path(n, "path", at), include, ignore);
+            }
+            default -> throw fail(at + ".type", "'" + type + "' is not a source type this version knows; use: local");
+        }
+    }
+
+    private void checkKeys(JsonNode n, String at, Set<String> allowed) {
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!allowed.contains(k)) {
+                throw fail(join(at, k), "unknown setting; allowed here: " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+    }
+
+    private String text(JsonNode n, String key, String at) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            throw fail(join(at, key), "is missing");
+        }
+        if (!v.isValueNode() || v.asText().isBlank()) {
+            throw fail(join(at, key), "must be a non-empty text");
+        }
+        return v.asText();
+    }
+
+    private Path path(JsonNode n, String key, String at) {
+        String s = text(n, key, at);
+        if (s.startsWith("~/")) {
+            s = System.getProperty("user.home") + s.substring(1);
+        }
+        return file.getParent().resolve(s).normalize();
+    }
+
+    private List<String> strings(JsonNode n, String key, String at) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw fail(join(at, key), "must be a list, for example: ['.*\\.tmp$']");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isValueNode()) {
+                throw fail(join(at, key), "must be a list of texts");
+            }
+            out.add(e.asText());
+        }
+        return List.copyOf(out);
+    }
+
+    private static String join(String at, String key) {
+        return at.isEmpty() ? key : at + "." + key;
+    }
+
+    private UserError fail(String at, String message) {
+        return new UserError("config " + file + (at.isEmpty() ? "" : ": " + at) + ": " + message);
+    }
+}

@@ -1,0 +1,446 @@
+package dev.linkvault.ingest;
+
+import dev.linkvault.UserError;
+import dev.linkvault.ingest.ProgressListener.Severity;
+import dev.linkvault.repo.BlobId;
+import dev.linkvault.repo.BlobStore;
+import dev.linkvault.repo.Catalog;
+import dev.linkvault.repo.Manifest;
+import dev.linkvault.repo.Repository;
+import dev.linkvault.repo.SnapshotSummary;
+import dev.linkvault.repo.SnapshotWriter;
+import dev.linkvault.source.BadNameException;
+import dev.linkvault.source.Entry;
+import dev.linkvault.source.RelPath;
+import dev.linkvault.source.Sink;
+import dev.linkvault.source.Source;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Makes one snapshot of some sources: streams their entries through a pool of workers (catalog
+ * hit, or read into the blob store; then link into the tree) and writes the manifest in source
+ * order from one committer thread. Memory is bounded by the in-flight window, not by the number
+ * of files. Crash-safety ordering: blobs, then tree links, then manifest, then the tree's name.
+ */
+public final class Snapshotter {
+    private final Repository repo;
+    private final Clock clock;
+    private final ProgressListener listener;
+    private final Counters counters = new Counters();
+
+    /**
+     * @param name        the snapshot name asked for, or null for one made from {@code namePattern}
+     * @param namePattern a {@link DateTimeFormatter} pattern, applied to now in {@code zone}
+     */
+    public record Options(String name, String namePattern, ZoneId zone, int workers) {}
+
+    /** How a run ended: {@code summary} is null when it was interrupted. */
+    public record Result(String name, SnapshotSummary summary, boolean interrupted) {}
+
+    public Snapshotter(Repository repo, Clock clock, ProgressListener listener) {
+        this.repo = repo;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public Result run(List<Source> sources, Options options, AtomicBoolean cancel) throws IOException {
+        for (Source s : sources) {
+            try {
+                s.check();
+            } catch (IOException e) {
+                throw new UserError(e.getMessage() + "; fix the source's settings in the config", e);
+            }
+        }
+        String name = chooseName(options);
+        boolean resumed = Files.exists(repo.partialTree(name), LinkOption.NOFOLLOW_LINKS);
+        listener.started(name, resumed);
+        Instant started = clock.instant();
+        repo.catalog().putSnapshot(name, "incomplete", null);
+        SnapshotWriter writer = repo.newPartialTree(name);
+        Path manifestTmp = repo.manifestsDir().resolve(name + ".tsv.gz.tmp");
+        Thread estimator = listener.wantsEstimate() ? startEstimator(sources) : null;
+        SnapshotSummary summary;
+        try (Manifest.Writer manifest = new Manifest.Writer(manifestTmp)) {
+            boolean finished = new Run(writer, manifest, cancel, Math.max(1, options.workers())).all(sources);
+            if (!finished) {
+                manifest.close();
+                Files.deleteIfExists(manifestTmp);
+                repo.catalog().commit();
+                return new Result(name, null, true);
+            }
+            Instant end = clock.instant();
+            summary = new SnapshotSummary(name, started.toString(), end.toString(),
+                    Duration.between(started, end).toMillis(), counters.files.get(), counters.dirs.get(),
+                    counters.symlinks.get(), counters.bytes.get(), counters.filesRead.get(), counters.bytesRead.get(),
+                    counters.newBlobs.get(), counters.newBytes.get(), counters.errors.get(), resumed);
+            manifest.finish(summary);
+        } finally {
+            if (estimator != null) {
+                estimator.interrupt();
+            }
+        }
+        // Folder mtimes last: linking into a folder would change its mtime again.
+        Manifest.read(manifestTmp, item -> {
+            if (item.type() == Manifest.Type.DIR) {
+                writer.finishDir(RelPath.parse(item.path()), item.mtime());
+            }
+        });
+        repo.catalog().commit();
+        repo.publish(name, manifestTmp);
+        repo.catalog().putSnapshot(name, "complete", summary);
+        return new Result(name, summary, false);
+    }
+
+    private String chooseName(Options o) throws IOException {
+        String base = o.name() != null ? o.name()
+                : DateTimeFormatter.ofPattern(o.namePattern()).withZone(o.zone()).format(clock.instant());
+        Repository.checkName(base);
+        String name = base;
+        for (int i = 2; taken(name); i++) {
+            if (o.name() != null) {
+                throw new UserError("snapshot " + name + " already exists in " + repo.root()
+                        + "; give another --name (a finished snapshot is never overwritten)");
+            }
+            name = base + "_" + i;
+        }
+        return name;
+    }
+
+    private boolean taken(String name) {
+        return Files.exists(repo.manifest(name)) || Files.exists(repo.tree(name), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private Thread startEstimator(List<Source> sources) {
+        Thread t = new Thread(() -> {
+            long[] fb = new long[2];
+            Sink counting = new Sink() {
+                @Override
+                public void entry(Entry e) throws InterruptedException {
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                    if (e.type() == Entry.Type.FILE) {
+                        fb[0]++;
+                        fb[1] += e.size();
+                    }
+                }
+
+                @Override
+                public void error(List<String> path, String message) {}
+
+                @Override
+                public void note(List<String> path, String message) {}
+            };
+            try {
+                for (Source s : sources) {
+                    s.scan(counting);
+                }
+                counters.estimatedBytes.set(fb[1]);
+                counters.estimatedFiles.set(fb[0]);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                // no estimate then; the run itself reports real problems
+            }
+        }, "linkvault-estimate");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+        return t;
+    }
+
+    /** What one entry came to, handed in source order to the committer. */
+    private sealed interface Outcome {
+        record Done(Manifest.Item item, boolean read, BlobStore.Put put, String source, Entry entry,
+                    boolean remember, String warning) implements Outcome {}
+
+        record Failed(String path, String message) implements Outcome {}
+
+        record Noted(String path, String message) implements Outcome {}
+
+        record End() implements Outcome {}
+    }
+
+    /** One run's pipeline: the scanning thread, a worker pool, one committer. */
+    private final class Run {
+        private final SnapshotWriter writer;
+        private final Manifest.Writer manifest;
+        private final AtomicBoolean cancel;
+        private final ExecutorService pool;
+        private final BlockingQueue<Future<Outcome>> window;
+        private final AtomicReference<Exception> fatal = new AtomicReference<>();
+
+        Run(SnapshotWriter writer, Manifest.Writer manifest, AtomicBoolean cancel, int workers) {
+            this.writer = writer;
+            this.manifest = manifest;
+            this.cancel = cancel;
+            AtomicInteger n = new AtomicInteger();
+            this.pool = Executors.newFixedThreadPool(workers, r -> {
+                Thread t = new Thread(r, "linkvault-worker-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            this.window = new ArrayBlockingQueue<>(workers * 256);
+        }
+
+        /** Runs every source; false when cancelled. Throws {@link UserError} on a fatal repository failure. */
+        boolean all(List<Source> sources) throws IOException {
+            Thread committer = new Thread(this::commitLoop, "linkvault-committer");
+            committer.start();
+            boolean interrupted = false;
+            try {
+                for (Source s : sources) {
+                    listener.sourceStarted(s.name());
+                    s.scan(sinkFor(s));
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } finally {
+                try {
+                    putUninterruptibly(CompletableFuture.completedFuture(new Outcome.End()));
+                    joinUninterruptibly(committer);
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+            if (fatal.get() != null) {
+                Exception e = fatal.get();
+                throw new UserError("snapshot stopped: " + e.getMessage()
+                        + "; fix that and run it again (what is stored is kept)", e);
+            }
+            return !interrupted && !cancel.get();
+        }
+
+        private Sink sinkFor(Source s) {
+            return new Sink() {
+                @Override
+                public void entry(Entry e) throws InterruptedException {
+                    if (cancel.get() || fatal.get() != null) {
+                        throw new InterruptedException();
+                    }
+                    List<String> all = new ArrayList<>(e.path().size() + 1);
+                    all.add(s.name());
+                    all.addAll(e.path());
+                    RelPath p;
+                    try {
+                        p = RelPath.of(all);
+                    } catch (BadNameException bad) {
+                        window.put(CompletableFuture.completedFuture(new Outcome.Failed(bad.shownPath(), bad.getMessage())));
+                        return;
+                    }
+                    window.put(pool.submit(() -> process(s, p, e)));
+                }
+
+                @Override
+                public void error(List<String> path, String message) {
+                    List<String> all = new ArrayList<>(path);
+                    all.add(0, s.name());
+                    putUninterruptibly(CompletableFuture.completedFuture(
+                            new Outcome.Failed(RelPath.display(all), message)));
+                }
+
+                @Override
+                public void note(List<String> path, String message) {
+                    List<String> all = new ArrayList<>(path);
+                    all.add(0, s.name());
+                    putUninterruptibly(CompletableFuture.completedFuture(
+                            new Outcome.Noted(RelPath.display(all), message)));
+                }
+            };
+        }
+
+        private Outcome process(Source s, RelPath p, Entry e) {
+            String shown = p.toString();
+            try {
+                return switch (e.type()) {
+                    case DIR -> {
+                        writer.dir(p);
+                        yield done(new Manifest.Item(Manifest.Type.DIR, e.mode(), 0, e.mtime(), null, shown, null), e);
+                    }
+                    case SYMLINK -> {
+                        writer.symlink(p, e.linkTarget(), e.mtime());
+                        long len = e.linkTarget().getBytes(StandardCharsets.UTF_8).length;
+                        yield done(new Manifest.Item(Manifest.Type.SYMLINK, e.mode(), len, e.mtime(), null, shown,
+                                e.linkTarget()), e);
+                    }
+                    case FILE -> file(s, p, e);
+                };
+            } catch (BlobStore.RepositoryWriteException | Catalog.CatalogException x) {
+                fatal.compareAndSet(null, x);
+                return new Outcome.Failed(shown, x.getMessage());
+            } catch (IOException | RuntimeException x) {
+                return new Outcome.Failed(shown, describe(x));
+            }
+        }
+
+        private Outcome done(Manifest.Item item, Entry e) {
+            return new Outcome.Done(item, false, null, null, e, false, null);
+        }
+
+        private Outcome file(Source s, RelPath p, Entry e) throws IOException {
+            Optional<BlobId> known = e.key() == null ? Optional.empty()
+                    : repo.catalog().lookup(s.name(), e.key(), e.fingerprint());
+            if (known.isPresent()) {
+                try {
+                    writer.file(p, known.get(), e.mtime());
+                    return new Outcome.Done(fileItem(e, p, known.get(), e.size()), false, null, s.name(), e, false, null);
+                } catch (BlobStore.BlobMissingException gone) {
+                    // removed from the store since: read the file again below
+                }
+            }
+            BlobStore.Put put;
+            try (InputStream in = e.content().open()) {
+                put = repo.blobs().put(in, e.mtime());
+            }
+            boolean unchanged = e.content().stillMatches(e.fingerprint());
+            writer.file(p, put.id(), e.mtime());
+            String warning = null;
+            if (put.outcome() == BlobStore.Outcome.COLLISION_INSERTED) {
+                warning = "SHA-1 collision: this content has the same SHA-1 (" + put.id().sha1()
+                        + ") as a different stored content; both are kept, this one as blob " + put.id();
+            } else if (!unchanged) {
+                warning = "changed while being read; stored as read, it will be read again next run";
+            }
+            return new Outcome.Done(fileItem(e, p, put.id(), put.size()), true, put, s.name(), e,
+                    unchanged && e.key() != null, warning);
+        }
+
+        private Manifest.Item fileItem(Entry e, RelPath p, BlobId id, long size) {
+            return new Manifest.Item(Manifest.Type.FILE, e.mode(), size, e.mtime(), id.toString(), p.toString(), null);
+        }
+
+        private void commitLoop() {
+            try {
+                while (true) {
+                    Outcome o = await(window.take());
+                    if (o instanceof Outcome.End) {
+                        return;
+                    }
+                    commit(o);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException | RuntimeException e) {
+                fatal.compareAndSet(null, e);
+                cancel.set(true);
+                window.clear();
+            }
+        }
+
+        private Outcome await(Future<Outcome> f) throws InterruptedException {
+            try {
+                return f.get();
+            } catch (ExecutionException e) {
+                // process() turns every expected failure into an outcome; this is a bug or an Error
+                throw new IllegalStateException("a worker failed: " + e.getCause(), e.getCause());
+            }
+        }
+
+        private void commit(Outcome o) throws IOException {
+            counters.entries.incrementAndGet();
+            if (o instanceof Outcome.Done d) {
+                Manifest.Item it = d.item();
+                manifest.item(it);
+                switch (it.type()) {
+                    case DIR -> counters.dirs.incrementAndGet();
+                    case SYMLINK -> counters.symlinks.incrementAndGet();
+                    case FILE -> countFile(d, it);
+                }
+                if (d.warning() != null) {
+                    listener.problem(Severity.WARNING, it.path(), d.warning());
+                }
+            } else if (o instanceof Outcome.Failed f) {
+                counters.errors.incrementAndGet();
+                manifest.error(f.path(), f.message());
+                listener.problem(Severity.ERROR, f.path(), f.message());
+            } else if (o instanceof Outcome.Noted n) {
+                listener.problem(Severity.NOTE, n.path(), n.message());
+            }
+        }
+
+        private void countFile(Outcome.Done d, Manifest.Item it) {
+            counters.files.incrementAndGet();
+            counters.bytes.addAndGet(it.size());
+            if (d.read()) {
+                counters.filesRead.incrementAndGet();
+                counters.bytesRead.addAndGet(it.size());
+            }
+            if (d.put() != null && d.put().added()) {
+                counters.newBlobs.incrementAndGet();
+                counters.newBytes.addAndGet(d.put().size());
+            }
+            if (d.remember()) {
+                repo.catalog().remember(d.source(), d.entry().key(), d.entry().fingerprint(), d.put().id());
+            }
+        }
+
+        private void putUninterruptibly(Future<Outcome> f) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    window.put(f);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String describe(Exception x) {
+        if (x instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (x instanceof java.nio.file.NoSuchFileException) {
+            return "vanished while being read";
+        }
+        if (x instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        String m = x.getMessage();
+        return m == null ? x.getClass().getSimpleName() : m;
+    }
+}

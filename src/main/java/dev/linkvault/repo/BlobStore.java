@@ -1,0 +1,274 @@
+package dev.linkvault.repo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * The content-addressed store under {@code .data/sha1}. A blob is written to {@code .data/tmp}
+ * while SHA-1 and SHA-256 are computed, made read-only, then published under its name with
+ * {@code link(2)}, which never replaces an existing file: a stored blob is never rewritten.
+ */
+public final class BlobStore {
+    private static final int BUFFER = 256 * 1024;
+    private static final String READ_ONLY = "r--r--r--";
+
+    private final Path sha1Dir;
+    private final Path tmpDir;
+    private final Catalog catalog;
+    private final boolean durable;
+
+    /** What {@link #put} did. */
+    public enum Outcome {
+        /** The content was new and is now stored. */
+        INSERTED,
+        /** The same content was stored already; nothing was added. */
+        EXISTED,
+        /** Another content with the same SHA-1 was stored already; this one was stored beside it. */
+        COLLISION_INSERTED,
+        /** Zero bytes: nothing is stored, the snapshot gets an empty file of its own. */
+        EMPTY
+    }
+
+    /** The result of storing one content. */
+    public record Put(BlobId id, long size, String sha256, Outcome outcome) {
+        public boolean added() {
+            return outcome == Outcome.INSERTED || outcome == Outcome.COLLISION_INSERTED;
+        }
+    }
+
+    /** A write to the repository failed (disk full, read-only filesystem): fatal for the run. */
+    public static final class RepositoryWriteException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        RepositoryWriteException(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The blob a caller asked for is not in the store (removed by hand or by gc). */
+    public static final class BlobMissingException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        BlobMissingException(BlobId id) {
+            super("blob " + id + " is missing from the store");
+        }
+    }
+
+    BlobStore(Path sha1Dir, Path tmpDir, Catalog catalog, boolean durable) {
+        this.sha1Dir = sha1Dir;
+        this.tmpDir = tmpDir;
+        this.catalog = catalog;
+        this.durable = durable;
+    }
+
+    public Path path(BlobId id) {
+        return id.under(sha1Dir);
+    }
+
+    public boolean exists(BlobId id) {
+        return Files.exists(path(id), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Stores a content read from {@code in} (which this method closes).
+     *
+     * @param mtime the blob's modification time: the source's, at first ingest
+     * @throws RepositoryWriteException when writing to the repository fails
+     * @throws IOException when reading {@code in} fails
+     */
+    public Put put(InputStream in, Instant mtime) throws IOException {
+        Path tmp = newTemp("put-");
+        try {
+            MessageDigest sha1 = digest("SHA-1");
+            MessageDigest sha256 = digest("SHA-256");
+            long size = 0;
+            try (in; FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                byte[] buf = new byte[BUFFER];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    sha1.update(buf, 0, n);
+                    sha256.update(buf, 0, n);
+                    writeFully(out, buf, n);
+                    size += n;
+                }
+                if (durable && size > 0) {
+                    out.force(false);
+                }
+            }
+            String hex256 = HexFormat.of().formatHex(sha256.digest());
+            BlobId id = new BlobId(HexFormat.of().formatHex(sha1.digest()), null);
+            if (size == 0) {
+                return new Put(BlobId.EMPTY, 0, hex256, Outcome.EMPTY);
+            }
+            seal(tmp, mtime);
+            return publish(tmp, id, size, hex256);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void writeFully(FileChannel out, byte[] buf, int n) throws RepositoryWriteException {
+        try {
+            ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+            while (bb.hasRemaining()) {
+                out.write(bb);
+            }
+        } catch (IOException e) {
+            throw new RepositoryWriteException("cannot write to the repository: " + reason(e), e);
+        }
+    }
+
+    private Path newTemp(String prefix) throws RepositoryWriteException {
+        try {
+            return Files.createTempFile(tmpDir, prefix, ".tmp");
+        } catch (IOException e) {
+            throw new RepositoryWriteException("cannot create a file in " + tmpDir + ": " + reason(e), e);
+        }
+    }
+
+    private void seal(Path tmp, Instant mtime) throws IOException {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(READ_ONLY));
+        Files.setLastModifiedTime(tmp, FileTime.from(mtime));
+    }
+
+    private Put publish(Path tmp, BlobId id, long size, String sha256) throws IOException {
+        Path dst = path(id);
+        try {
+            linkCreatingParent(dst, tmp);
+            catalog.recordBlob(id, size, sha256);
+            return new Put(id, size, sha256, id.isCollisionVariant() ? Outcome.COLLISION_INSERTED : Outcome.INSERTED);
+        } catch (FileAlreadyExistsException e) {
+            Catalog.BlobFacts there = facts(id);
+            if (there.size() == size && there.sha256().equals(sha256)) {
+                return new Put(id, size, sha256, Outcome.EXISTED);
+            }
+            if (id.isCollisionVariant()) {
+                throw new IOException("blob " + dst + " does not hold the content its name says; run verify");
+            }
+            return publish(tmp, new BlobId(id.sha1(), sha256), size, sha256);
+        }
+    }
+
+    /** Size and SHA-256 of a stored blob: from the catalog, else by reading it once. */
+    private Catalog.BlobFacts facts(BlobId id) throws IOException {
+        var known = catalog.blob(id);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        MessageDigest sha256 = digest("SHA-256");
+        long size = 0;
+        try (InputStream in = Files.newInputStream(path(id))) {
+            byte[] buf = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                sha256.update(buf, 0, n);
+                size += n;
+            }
+        }
+        String hex = HexFormat.of().formatHex(sha256.digest());
+        catalog.recordBlob(id, size, hex);
+        return new Catalog.BlobFacts(size, hex);
+    }
+
+    private void linkCreatingParent(Path dst, Path existing) throws IOException {
+        try {
+            Files.createLink(dst, existing);
+        } catch (NoSuchFileException e) {
+            Files.createDirectories(dst.getParent());
+            Files.createLink(dst, existing);
+        }
+    }
+
+    /**
+     * Hard-links blob {@code id} at {@code dst}. When the blob has as many links as the
+     * filesystem allows (EMLINK), links go to the overflow copy {@code <name>.1}, then
+     * {@code <name>.2}, ..., each made on first need from the blob and checked against its SHA-1.
+     *
+     * @throws BlobMissingException when the blob is not stored
+     * @throws NoSuchFileException when {@code dst}'s parent folder does not exist
+     */
+    public void link(BlobId id, Path dst) throws IOException {
+        Path primary = path(id);
+        for (int n = 0; ; n++) {
+            Path candidate = n == 0 ? primary : primary.resolveSibling(primary.getFileName() + "." + n);
+            try {
+                Files.createLink(dst, candidate);
+                return;
+            } catch (NoSuchFileException e) {
+                if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                    throw e;
+                }
+                if (n == 0) {
+                    throw new BlobMissingException(id);
+                }
+                makeCopy(id, primary, candidate);
+                n--;
+            } catch (FileSystemException e) {
+                if (!isTooManyLinks(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    static boolean isTooManyLinks(FileSystemException e) {
+        return e.getReason() != null && e.getReason().contains("Too many links");
+    }
+
+    private void makeCopy(BlobId id, Path primary, Path copy) throws IOException {
+        Path tmp = newTemp("copy-");
+        try {
+            MessageDigest sha1 = digest("SHA-1");
+            try (InputStream in = Files.newInputStream(primary);
+                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                byte[] buf = new byte[BUFFER];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    sha1.update(buf, 0, n);
+                    writeFully(out, buf, n);
+                }
+                if (durable) {
+                    out.force(false);
+                }
+            }
+            if (!HexFormat.of().formatHex(sha1.digest()).equals(id.sha1())) {
+                throw new IOException("blob " + primary + " does not match its name; run verify");
+            }
+            seal(tmp, Files.getLastModifiedTime(primary).toInstant());
+            try {
+                Files.createLink(copy, tmp);
+            } catch (FileAlreadyExistsException raced) {
+                // another worker made the same copy first; theirs serves
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static MessageDigest digest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " is part of every Java runtime", e);
+        }
+    }
+
+    static String reason(IOException e) {
+        return e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
+    }
+}

@@ -1,0 +1,55 @@
+package dev.linkvault.repo;
+
+import dev.linkvault.UserError;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Checks, before any work, that the repository's filesystem does what the format needs: hard
+ * links work, and {@code .data} and {@code snapshots} are one filesystem (a link from one to the
+ * other is the proof).
+ */
+final class FilesystemProbe {
+    private FilesystemProbe() {}
+
+    static void check(Path tmpDir, Path snapshotsDir) {
+        Path a = null;
+        Path b = snapshotsDir.resolve(".linkvault-probe-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        try {
+            a = Files.createTempFile(tmpDir, "probe-", ".tmp");
+            try {
+                Files.createLink(b, a);
+            } catch (FileSystemException e) {
+                String reason = String.valueOf(e.getReason());
+                if (reason.contains("cross-device")) {
+                    throw new UserError(snapshotsDir + " and " + tmpDir.getParent() + " are on different filesystems;"
+                            + " hard links cannot join them: keep the whole repository on one filesystem");
+                }
+                throw new UserError("the filesystem of " + tmpDir.getParent().getParent()
+                        + " does not support hard links (" + reason + "); use ext4, XFS, btrfs, ZFS, NFS or CephFS");
+            } catch (UnsupportedOperationException e) {
+                throw new UserError("the filesystem of " + tmpDir.getParent().getParent()
+                        + " does not support hard links; use ext4, XFS, btrfs, ZFS, NFS or CephFS");
+            }
+            Object links = Files.getAttribute(a, "unix:nlink");
+            if (!Integer.valueOf(2).equals(links)) {
+                throw new UserError("the filesystem of " + tmpDir.getParent().getParent()
+                        + " accepted a hard link but reports " + links + " links instead of 2; it cannot hold a repository");
+            }
+        } catch (IOException e) {
+            throw new UserError("cannot write to repository " + tmpDir.getParent().getParent() + ": "
+                    + BlobStore.reason(e), e);
+        } finally {
+            try {
+                Files.deleteIfExists(b);
+                if (a != null) {
+                    Files.deleteIfExists(a);
+                }
+            } catch (IOException ignored) {
+                // a leftover probe file is harmless and the next tmp cleanup removes it
+            }
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package dev.linkvault.repo;
+
+import dev.linkvault.UserError;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * A linkvault repository on disk: the layout (see spec/repository-format.md), its format
+ * version, the writer lock, the catalog, the blob store and the snapshot trees.
+ */
+public final class Repository implements AutoCloseable {
+    public static final int FORMAT = 1;
+    static final String FORMAT_TEXT = "linkvault repository\nformat: " + FORMAT + "\n";
+    public static final String PARTIAL = ".partial";
+    private static final Pattern FORMAT_LINE = Pattern.compile("(?m)^format: (\\d+)$");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+@-]{0,99}");
+
+    private final Path root;
+    private final Catalog catalog;
+    private final RepositoryLock lock;
+    private final BlobStore blobs;
+
+    /** How far a snapshot got. */
+    public enum State {
+        /** Manifest written and tree in place. */
+        COMPLETE,
+        /** Being built, or interrupted: {@code snapshots/<name>.partial}; the next snapshot run resumes it. */
+        INCOMPLETE,
+        /** A tree with no manifest, for example one made by nextcloud-s3-backup. */
+        UNMANAGED
+    }
+
+    /** One snapshot as found on disk; {@code summary} is null unless complete. */
+    public record SnapshotInfo(String name, State state, SnapshotSummary summary) {}
+
+    private Repository(Path root, Catalog catalog, RepositoryLock lock, boolean durable) {
+        this.root = root;
+        this.catalog = catalog;
+        this.lock = lock;
+        this.blobs = new BlobStore(sha1Dir(), tmpDir(), catalog, durable);
+    }
+
+    // ---- layout ----
+    public Path root() {
+        return root;
+    }
+
+    public Path dataDir() {
+        return root.resolve(".data");
+    }
+
+    public Path sha1Dir() {
+        return dataDir().resolve("sha1");
+    }
+
+    public Path etagDir() {
+        return dataDir().resolve("etag");
+    }
+
+    public Path tmpDir() {
+        return dataDir().resolve("tmp");
+    }
+
+    public Path snapshotsDir() {
+        return root.resolve("snapshots");
+    }
+
+    public Path metaDir() {
+        return root.resolve(".linkvault");
+    }
+
+    public Path manifestsDir() {
+        return metaDir().resolve("manifests");
+    }
+
+    public Path manifest(String name) {
+        return manifestsDir().resolve(name + ".tsv.gz");
+    }
+
+    public Path tree(String name) {
+        return snapshotsDir().resolve(name);
+    }
+
+    public Path partialTree(String name) {
+        return snapshotsDir().resolve(name + PARTIAL);
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public BlobStore blobs() {
+        return blobs;
+    }
+
+    /** Checks a snapshot name: it becomes a folder name and is addressed as {@code NAME:path}. */
+    public static void checkName(String name) {
+        if (!NAME.matcher(name).matches() || name.endsWith(PARTIAL)) {
+            throw new UserError("snapshot name '" + name + "' is not usable: use 1-100 letters, digits and . _ + @ -,"
+                    + " starting with a letter or digit, not ending in " + PARTIAL);
+        }
+    }
+
+    // ---- opening ----
+
+    /** Creates a new repository in {@code root} (which must be absent or empty). */
+    public static void init(Path root) {
+        try {
+            if (Files.exists(root.resolve(".linkvault").resolve("format"))) {
+                throw new UserError(root + " is already a linkvault repository");
+            }
+            if (Files.isDirectory(root.resolve(".data"))) {
+                throw new UserError(root + " holds a repository made by another tool (it has .data but no"
+                        + " .linkvault); adopting one is not supported yet: init an empty folder instead");
+            }
+            if (Files.exists(root) && !Files.isDirectory(root)) {
+                throw new UserError(root + " is a file, not a folder; choose another place for the repository");
+            }
+            if (Files.isDirectory(root)) {
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+                    if (ds.iterator().hasNext()) {
+                        throw new UserError(root + " is not empty; init a repository in a new or empty folder");
+                    }
+                }
+            }
+            for (Path d : new Path[] {root.resolve(".data/sha1"), root.resolve(".data/etag"), root.resolve(".data/tmp"),
+                    root.resolve("snapshots"), root.resolve(".linkvault/manifests")}) {
+                Files.createDirectories(d);
+            }
+            FilesystemProbe.check(root.resolve(".data/tmp"), root.resolve("snapshots"));
+            Path format = root.resolve(".linkvault/format");
+            Path tmp = root.resolve(".linkvault/format.tmp");
+            Files.writeString(tmp, FORMAT_TEXT, StandardCharsets.UTF_8);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, format, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UserError("cannot create repository " + root + ": " + BlobStore.reason(e), e);
+        }
+    }
+
+    /** Opens for commands that only read (snapshots, ls, restore): no lock, no probe. */
+    public static Repository openForReading(Path root) {
+        checkFormat(root);
+        try {
+            return new Repository(root, Catalog.open(root.resolve(".linkvault/catalog.sqlite")), null, true);
+        } catch (IOException e) {
+            throw new UserError("cannot open the catalog of " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens for writing: checks the format, probes the filesystem, takes the writer lock, rolls
+     * forward a snapshot whose manifest was written but whose tree was not yet renamed, and
+     * removes leftovers from {@code .data/tmp}.
+     */
+    public static Repository openForWriting(Path root, String command, boolean durable) {
+        checkFormat(root);
+        Path meta = root.resolve(".linkvault");
+        FilesystemProbe.check(root.resolve(".data/tmp"), root.resolve("snapshots"));
+        RepositoryLock lock;
+        try {
+            lock = RepositoryLock.acquire(meta.resolve("lock"), root, command);
+        } catch (IOException e) {
+            throw new UserError("cannot lock repository " + root + ": " + BlobStore.reason(e), e);
+        }
+        try {
+            Repository repo = new Repository(root, Catalog.open(meta.resolve("catalog.sqlite")), lock, durable);
+            repo.recover();
+            return repo;
+        } catch (IOException | RuntimeException e) {
+            try {
+                lock.close();
+            } catch (IOException ignored) {
+                // the lock goes with the process anyway
+            }
+            if (e instanceof UserError u) {
+                throw u;
+            }
+            throw new UserError("cannot open repository " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The holder of a lock that was left by a process that died, or null. */
+    public String staleLockHolder() {
+        return lock == null ? null : lock.previousHolder();
+    }
+
+    private static void checkFormat(Path root) {
+        Path f = root.resolve(".linkvault/format");
+        String text;
+        try {
+            text = Files.readString(f, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            if (!Files.isDirectory(root)) {
+                throw new UserError("repository " + root + " does not exist; create it with: linkvault init " + root);
+            }
+            throw new UserError(root + " is not a linkvault repository (no .linkvault/format); create one with:"
+                    + " linkvault init DIR");
+        } catch (IOException e) {
+            throw new UserError("cannot read " + f + ": " + BlobStore.reason(e), e);
+        }
+        var m = FORMAT_LINE.matcher(text);
+        if (!m.find()) {
+            throw new UserError(f + " is damaged: it should read 'format: " + FORMAT + "'");
+        }
+        int v = Integer.parseInt(m.group(1));
+        if (v > FORMAT) {
+            throw new UserError("repository " + root + " has format " + v + ", newer than this linkvault reads ("
+                    + FORMAT + "); upgrade linkvault");
+        }
+    }
+
+    private void recover() throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(manifestsDir(), "*.tsv.gz")) {
+            for (Path m : ds) {
+                String name = m.getFileName().toString().replace(".tsv.gz", "");
+                if (Files.isDirectory(partialTree(name)) && !Files.exists(tree(name))) {
+                    Files.move(partialTree(name), tree(name));
+                }
+            }
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmpDir())) {
+            for (Path p : ds) {
+                deleteTree(p);
+            }
+        }
+    }
+
+    // ---- snapshots ----
+
+    /** Every snapshot, complete or not, in name order. */
+    public List<SnapshotInfo> snapshots() throws IOException {
+        Map<String, SnapshotInfo> found = new TreeMap<>();
+        Map<String, Catalog.SnapshotRow> cached = new TreeMap<>();
+        for (Catalog.SnapshotRow r : catalog.snapshots()) {
+            cached.put(r.name(), r);
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(snapshotsDir())) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(".") || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (n.endsWith(PARTIAL)) {
+                    String name = n.substring(0, n.length() - PARTIAL.length());
+                    if (!Files.exists(manifest(name))) {
+                        found.put(name, new SnapshotInfo(name, State.INCOMPLETE, null));
+                    }
+                } else if (Files.exists(manifest(n))) {
+                    Catalog.SnapshotRow row = cached.get(n);
+                    SnapshotSummary s = row != null && row.summary() != null && "complete".equals(row.state())
+                            ? row.summary() : summaryFromManifest(n);
+                    found.put(n, new SnapshotInfo(n, State.COMPLETE, s));
+                } else {
+                    found.put(n, new SnapshotInfo(n, State.UNMANAGED, null));
+                }
+            }
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    private SnapshotSummary summaryFromManifest(String name) throws IOException {
+        SnapshotSummary s = Manifest.read(manifest(name), item -> { });
+        catalog.putSnapshot(name, "complete", s);
+        return s;
+    }
+
+    /** A complete snapshot by name; a clear error when it is absent or unfinished. */
+    public SnapshotInfo completeSnapshot(String name) throws IOException {
+        for (SnapshotInfo s : snapshots()) {
+            if (s.name().equals(name)) {
+                if (s.state() != State.COMPLETE) {
+                    throw new UserError("snapshot " + name + " is " + s.state().name().toLowerCase()
+                            + (s.state() == State.INCOMPLETE ? "; run snapshot again to finish it" : "; it has no manifest"));
+                }
+                return s;
+            }
+        }
+        throw new UserError("no snapshot named '" + name + "' in " + root + "; list them with: linkvault snapshots");
+    }
+
+    /** Opens a writer on a new, empty partial tree for {@code name}. */
+    public SnapshotWriter newPartialTree(String name) throws IOException {
+        Path p = partialTree(name);
+        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            // An interrupted run's tree: move it out of the way at once, delete it after. Its
+            // contents are in the store and the catalog, so rebuilding it reads nothing again.
+            Path trash = Files.createTempDirectory(tmpDir(), "old-partial-");
+            Files.move(p, trash.resolve("tree"));
+            deleteTree(trash);
+        }
+        Files.createDirectory(p);
+        return new SnapshotWriter(p, blobs);
+    }
+
+    /** Publishes a finished snapshot: the manifest first (the mark of completion), then the tree's name. */
+    public void publish(String name, Path manifestTmp) throws IOException {
+        Files.move(manifestTmp, manifest(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        syncDir(manifestsDir());
+        Files.move(partialTree(name), tree(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        syncDir(snapshotsDir());
+    }
+
+    static void syncDir(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /** Deletes a folder tree, read-only files included; missing is fine. */
+    public static void deleteTree(Path top) throws IOException {
+        if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(top, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            catalog.close();
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
+    }
+}

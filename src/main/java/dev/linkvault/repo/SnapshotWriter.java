@@ -1,0 +1,147 @@
+package dev.linkvault.repo;
+
+import dev.linkvault.source.RelPath;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+
+/**
+ * Builds one snapshot tree: folders, hard links to blobs, empty files, symlinks. Every path is
+ * a validated {@link RelPath}, so nothing lands outside the tree; once the tree holds a symlink,
+ * each folder written into is also checked to resolve inside the tree. Thread-safe.
+ */
+public final class SnapshotWriter {
+    private final Path root;
+    private final Path realRoot;
+    private final BlobStore blobs;
+    private volatile boolean holdsSymlinks;
+
+    /** A path the source gave twice, or a file where a folder must go (or the reverse). */
+    public static final class PathTakenException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        PathTakenException(String message) {
+            super(message);
+        }
+    }
+
+    SnapshotWriter(Path root, BlobStore blobs) throws IOException {
+        this.root = root;
+        this.realRoot = root.toRealPath();
+        this.blobs = blobs;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public void dir(RelPath p) throws IOException {
+        Path d = p.under(root);
+        if (Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        makeParents(d);
+        try {
+            Files.createDirectory(d);
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                throw new PathTakenException("a file of that name is already there");
+            }
+        }
+    }
+
+    /** Links the blob at {@code p}, or creates an empty file there for {@link BlobId#EMPTY}. */
+    public void file(RelPath p, BlobId blob, Instant mtime) throws IOException {
+        Path f = p.under(root);
+        guardParent(f);
+        try {
+            place(f, blob, mtime);
+        } catch (NoSuchFileException e) {
+            if (Files.exists(f.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
+            makeParents(f);
+            place(f, blob, mtime);
+        } catch (FileAlreadyExistsException e) {
+            throw new PathTakenException("the same path was already written in this snapshot");
+        }
+    }
+
+    private void place(Path f, BlobId blob, Instant mtime) throws IOException {
+        if (!blob.isEmpty()) {
+            blobs.link(blob, f);
+            return;
+        }
+        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r--r--r--")));
+        Files.setLastModifiedTime(f, FileTime.from(mtime));
+    }
+
+    public void symlink(RelPath p, String target, Instant mtime) throws IOException {
+        Path l = p.under(root);
+        guardParent(l);
+        holdsSymlinks = true;
+        try {
+            Files.createSymbolicLink(l, Path.of(target));
+        } catch (NoSuchFileException e) {
+            makeParents(l);
+            Files.createSymbolicLink(l, Path.of(target));
+        } catch (FileAlreadyExistsException e) {
+            throw new PathTakenException("the same path was already written in this snapshot");
+        }
+        setTimes(l, mtime);
+    }
+
+    /** Gives a folder its source mtime and forces its entries to disk; called once all is written. */
+    public void finishDir(RelPath p, Instant mtime) throws IOException {
+        Path d = p.under(root);
+        if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+        setTimes(d, mtime);
+    }
+
+    private static void setTimes(Path p, Instant mtime) throws IOException {
+        FileTime t = FileTime.from(mtime);
+        Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null);
+    }
+
+    private void makeParents(Path p) throws IOException {
+        Path parent = p.getParent();
+        if (holdsSymlinks) {
+            Path existing = parent;
+            while (!Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+                existing = existing.getParent();
+            }
+            checkInside(existing);
+        }
+        try {
+            Files.createDirectories(parent);
+        } catch (FileAlreadyExistsException e) {
+            throw new PathTakenException("a file is where a folder must go: " + root.relativize(parent));
+        }
+    }
+
+    private void guardParent(Path p) throws IOException {
+        if (holdsSymlinks && Files.exists(p.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+            checkInside(p.getParent());
+        }
+    }
+
+    private void checkInside(Path existing) throws IOException {
+        if (!existing.toRealPath().startsWith(realRoot)) {
+            throw new PathTakenException("a symlink in the snapshot leads outside it: " + root.relativize(existing));
+        }
+    }
+}

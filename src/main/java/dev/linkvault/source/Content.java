@@ -1,0 +1,17 @@
+package dev.linkvault.source;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/** How to read a file's bytes from its source. */
+public interface Content {
+    InputStream open() throws IOException;
+
+    /**
+     * Whether the object still has the fingerprint it was listed with, asked after reading it:
+     * a file that changed while being read must not be remembered under the old fingerprint.
+     */
+    default boolean stillMatches(String fingerprint) throws IOException {
+        return true;
+    }
+}

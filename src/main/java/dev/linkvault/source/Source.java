@@ -1,0 +1,19 @@
+package dev.linkvault.source;
+
+import java.io.IOException;
+
+/** A tree of files to snapshot. Sources are read-only: nothing here ever writes to one. */
+public interface Source {
+    /** The name of the top folder this source gets in every snapshot. */
+    String name();
+
+    /** Fails fast, before anything is written, when the source cannot be read at all. */
+    default void check() throws IOException {}
+
+    /**
+     * Streams every entry to the sink. Memory must not grow with the number of entries.
+     *
+     * @throws IOException when the source as a whole cannot be read (missing folder, database down)
+     */
+    void scan(Sink sink) throws IOException, InterruptedException;
+}

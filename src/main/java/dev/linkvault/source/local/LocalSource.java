@@ -1,0 +1,219 @@
+package dev.linkvault.source.local;
+
+import dev.linkvault.source.Content;
+import dev.linkvault.source.Entry;
+import dev.linkvault.source.Sink;
+import dev.linkvault.source.Source;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A folder on this machine. Walks depth-first in name order, never follows symlinks (they are
+ * stored as symlinks), skips sockets, pipes and devices with a note.
+ */
+public final class LocalSource implements Source {
+    private static final String ATTRS = "unix:mode,ino,ctime,size,lastModifiedTime";
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFDIR = 0040000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFLNK = 0120000;
+
+    private final String name;
+    private final Path root;
+    private final PathFilter filter;
+
+    public LocalSource(String name, Path root, PathFilter filter) {
+        this.name = name;
+        this.root = root;
+        this.filter = filter;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void check() throws IOException {
+        rootAttributes();
+    }
+
+    private Map<String, Object> rootAttributes() throws IOException {
+        Map<String, Object> a;
+        try {
+            a = Files.readAttributes(root, ATTRS);
+        } catch (NoSuchFileException e) {
+            throw new IOException("folder " + root + " of source '" + name + "' does not exist");
+        } catch (IOException e) {
+            throw new IOException("folder " + root + " of source '" + name + "' cannot be read: " + describe(e));
+        }
+        if ((mode(a) & S_IFMT) != S_IFDIR) {
+            throw new IOException("path " + root + " of source '" + name + "' is not a folder");
+        }
+        return a;
+    }
+
+    @Override
+    public void scan(Sink sink) throws IOException, InterruptedException {
+        Map<String, Object> a = rootAttributes();
+        sink.entry(Entry.dir(List.of(), mtime(a), mode(a) & 07777));
+        new Walk(sink).dir(root, new ArrayList<>());
+    }
+
+    private static int mode(Map<String, Object> a) {
+        return (Integer) a.get("mode");
+    }
+
+    private static Instant mtime(Map<String, Object> a) {
+        return ((FileTime) a.get("lastModifiedTime")).toInstant();
+    }
+
+    static String fingerprint(Map<String, Object> a) {
+        Instant m = mtime(a);
+        Instant c = ((FileTime) a.get("ctime")).toInstant();
+        return a.get("size") + ":" + m.getEpochSecond() + "." + m.getNano() + ":" + c.getEpochSecond() + "."
+                + c.getNano() + ":" + a.get("ino");
+    }
+
+    /** One traversal; holds the directories whose entry waits for a first kept child. */
+    private final class Walk {
+        private final Sink sink;
+        private final Deque<Entry> pending = new ArrayDeque<>();
+
+        Walk(Sink sink) {
+            this.sink = sink;
+        }
+
+        void dir(Path dir, List<String> parts) throws InterruptedException {
+            List<Path> children = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                for (Path c : ds) {
+                    children.add(c);
+                }
+            } catch (IOException e) {
+                sink.error(parts, "cannot list folder: " + describe(e));
+                return;
+            }
+            children.sort(Comparator.comparing(p -> p.getFileName().toString()));
+            for (Path child : children) {
+                visit(child, parts);
+            }
+        }
+
+        private void visit(Path child, List<String> parentParts) throws InterruptedException {
+            String childName = child.getFileName().toString();
+            List<String> parts = new ArrayList<>(parentParts.size() + 1);
+            parts.addAll(parentParts);
+            parts.add(childName);
+            if (!Path.of(childName).equals(child.getFileName())) {
+                sink.error(parts, "name is not valid UTF-8; rename it to back it up");
+                return;
+            }
+            String rel = String.join("/", parts);
+            Map<String, Object> a;
+            try {
+                a = Files.readAttributes(child, ATTRS, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                sink.error(parts, describe(e));
+                return;
+            }
+            int mode = mode(a);
+            switch (mode & S_IFMT) {
+                case S_IFDIR -> {
+                    if (filter.prunes(rel)) {
+                        return;
+                    }
+                    Entry entry = Entry.dir(parts, mtime(a), mode & 07777);
+                    pending.push(entry);
+                    dir(child, parts);
+                    if (!pending.isEmpty() && pending.peek() == entry) {
+                        pending.pop();
+                        if (filter.keepsEmptyDir(rel)) {
+                            emit(entry);
+                        }
+                    }
+                }
+                case S_IFREG -> {
+                    if (filter.keeps(rel)) {
+                        emit(Entry.file(parts, (Long) a.get("size"), mtime(a), mode & 07777, rel,
+                                fingerprint(a), null, new FileContent(child)));
+                    }
+                }
+                case S_IFLNK -> {
+                    if (filter.keeps(rel)) {
+                        try {
+                            String target = Files.readSymbolicLink(child).toString();
+                            emit(Entry.symlink(parts, mtime(a), mode & 07777, target));
+                        } catch (IOException e) {
+                            sink.error(parts, "cannot read symlink: " + describe(e));
+                        }
+                    }
+                }
+                default -> {
+                    if (filter.keeps(rel)) {
+                        sink.note(parts, "skipped " + kindOf(mode) + " (only files, folders and symlinks are stored)");
+                    }
+                }
+            }
+        }
+
+        private void emit(Entry e) throws InterruptedException {
+            // Ancestors waiting for their first kept child go first, outermost first.
+            if (!pending.isEmpty()) {
+                List<Entry> chain = new ArrayList<>(pending);
+                pending.clear();
+                for (int i = chain.size() - 1; i >= 0; i--) {
+                    sink.entry(chain.get(i));
+                }
+            }
+            sink.entry(e);
+        }
+    }
+
+    private static String kindOf(int mode) {
+        return switch (mode & S_IFMT) {
+            case 0140000 -> "socket";
+            case 0010000 -> "named pipe";
+            case 0020000 -> "character device";
+            case 0060000 -> "block device";
+            default -> "special file";
+        };
+    }
+
+    static String describe(IOException e) {
+        String kind = e.getClass().getSimpleName().replace("Exception", "");
+        String reason = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+                ? fse.getReason() : e.getMessage();
+        return switch (kind) {
+            case "AccessDenied" -> "permission denied";
+            case "NoSuchFile" -> "vanished while being read";
+            default -> reason == null ? kind : reason;
+        };
+    }
+
+    /** Reads the file and tells afterwards whether it changed meanwhile. */
+    private record FileContent(Path path) implements Content {
+        @Override
+        public InputStream open() throws IOException {
+            return Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS);
+        }
+
+        @Override
+        public boolean stillMatches(String fingerprint) throws IOException {
+            return fingerprint(Files.readAttributes(path, ATTRS, LinkOption.NOFOLLOW_LINKS)).equals(fingerprint);
+        }
+    }
+}
