@@ -48,7 +48,11 @@ public final class ConfigLoader {
             root = new ObjectMapper(new YAMLFactory()).readTree(text);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-            throw new UserError("config " + file + " is not valid YAML" + where + ": " + e.getOriginalMessage());
+            // The YAML parser's message spans several lines with a drawing of the spot: keep the words.
+            String words = e.getOriginalMessage().lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("in 'reader'") && !l.equals("^"))
+                    .reduce((a, b) -> a + "; " + b).orElse("unreadable");
+            throw new UserError("config " + file + " is not valid YAML" + where + ": " + words);
         }
         if (root == null || !root.isObject()) {
             throw fail("", "the file must be a YAML mapping with at least 'sources:'");

@@ -13,6 +13,8 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Builds one snapshot tree: folders, hard links to blobs, empty files, symlinks. Every path is
@@ -24,6 +26,9 @@ public final class SnapshotWriter {
     private final Path realRoot;
     private final BlobStore blobs;
     private volatile boolean holdsSymlinks;
+    // Placing a path (check, then write) and creating a symlink exclude each other, so no check
+    // can pass just before a symlink appears on the way it then writes through.
+    private final ReentrantReadWriteLock symlinkGate = new ReentrantReadWriteLock();
 
     /** A path the source gave twice, or a file where a folder must go (or the reverse). */
     public static final class PathTakenException extends IOException {
@@ -46,33 +51,43 @@ public final class SnapshotWriter {
 
     public void dir(RelPath p) throws IOException {
         Path d = p.under(root);
-        if (Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        makeParents(d);
+        Lock l = symlinkGate.readLock();
+        l.lock();
         try {
+            if (Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            makeParents(d);
             Files.createDirectory(d);
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
                 throw new PathTakenException("a file of that name is already there");
             }
+        } finally {
+            l.unlock();
         }
     }
 
     /** Links the blob at {@code p}, or creates an empty file there for {@link BlobId#EMPTY}. */
     public void file(RelPath p, BlobId blob, Instant mtime) throws IOException {
         Path f = p.under(root);
-        guardParent(f);
+        Lock l = symlinkGate.readLock();
+        l.lock();
         try {
-            place(f, blob, mtime);
-        } catch (NoSuchFileException e) {
-            if (Files.exists(f.getParent(), LinkOption.NOFOLLOW_LINKS)) {
-                throw e;
+            guardParent(f);
+            try {
+                place(f, blob, mtime);
+            } catch (NoSuchFileException e) {
+                if (Files.exists(f.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+                    throw e;
+                }
+                makeParents(f);
+                place(f, blob, mtime);
             }
-            makeParents(f);
-            place(f, blob, mtime);
         } catch (FileAlreadyExistsException e) {
             throw new PathTakenException("the same path was already written in this snapshot");
+        } finally {
+            l.unlock();
         }
     }
 
@@ -87,17 +102,23 @@ public final class SnapshotWriter {
 
     public void symlink(RelPath p, String target, Instant mtime) throws IOException {
         Path l = p.under(root);
-        guardParent(l);
-        holdsSymlinks = true;
+        Lock gate = symlinkGate.writeLock();
+        gate.lock();
         try {
-            Files.createSymbolicLink(l, Path.of(target));
-        } catch (NoSuchFileException e) {
-            makeParents(l);
-            Files.createSymbolicLink(l, Path.of(target));
+            guardParent(l);
+            holdsSymlinks = true;
+            try {
+                Files.createSymbolicLink(l, Path.of(target));
+            } catch (NoSuchFileException e) {
+                makeParents(l);
+                Files.createSymbolicLink(l, Path.of(target));
+            }
+            setTimes(l, mtime);
         } catch (FileAlreadyExistsException e) {
             throw new PathTakenException("the same path was already written in this snapshot");
+        } finally {
+            gate.unlock();
         }
-        setTimes(l, mtime);
     }
 
     /** Gives a folder its source mtime and forces its entries to disk; called once all is written. */

@@ -1,0 +1,254 @@
+package dev.linkvault.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.linkvault.Fixtures;
+import dev.linkvault.repo.Repository;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CliTest {
+    private static final Instant OLD = Instant.parse("2018-03-04T05:06:07Z");
+    @TempDir
+    Path dir;
+    Path config;
+    Path vault;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Path src = Files.createDirectory(dir.resolve("Documents"));
+        Fixtures.write(src, "report.pdf", "%PDF pretend", OLD);
+        Files.setPosixFilePermissions(src.resolve("report.pdf"), PosixFilePermissions.fromString("rw-r-----"));
+        Fixtures.write(src, "a/notes.txt", "notes");
+        Fixtures.write(src, "a/scratch.tmp", "scratch");
+        Fixtures.write(src, "a/.DS_Store", "mac junk");
+        vault = dir.resolve("vault");
+        config = dir.resolve("vault.yaml");
+        Files.writeString(config, "repository: " + vault + "\n"
+                + "sources:\n"
+                + "  - type: local\n"
+                + "    name: docs                  # becomes snapshots/<snapshot name>/docs/...\n"
+                + "    path: Documents\n"
+                + "    ignore: ['.*\\.tmp$']        # optional; include: [...] likewise\n");
+    }
+
+    private Cli lv(String... args) {
+        return Cli.run(args);
+    }
+
+    @Test
+    void theReadmeTourWorksAsWritten() throws Exception {
+        Cli init = lv("init", vault.toString());
+        assertEquals(0, init.code(), init.toString());
+        Cli snap = lv("-c", config.toString(), "snapshot", "--name", "2026-11-21", "--json");
+        assertEquals(0, snap.code(), snap.toString());
+        JsonNode s = new ObjectMapper().readTree(snap.out());
+        assertEquals("2026-11-21", s.get("name").asText());
+        assertEquals(2, s.get("files").asLong(), "the .tmp file and .DS_Store are ignored");
+
+        Cli list = lv("--repo", vault.toString(), "snapshots");
+        assertEquals(0, list.code(), list.toString());
+        assertTrue(list.out().contains("2026-11-21") && list.out().contains("complete"), list.out());
+        JsonNode arr = new ObjectMapper().readTree(lv("--repo", vault.toString(), "snapshots", "--json").out());
+        assertEquals("complete", arr.get(0).get("state").asText());
+        assertEquals(2, arr.get(0).get("files").asLong());
+
+        Cli ls = lv("-c", config.toString(), "ls", "2026-11-21:docs/a");
+        assertEquals(0, ls.code(), ls.toString());
+        assertTrue(ls.out().contains("docs/a/notes.txt"), ls.out());
+        assertFalse(ls.out().contains("scratch"), ls.out());
+
+        Path out = dir.resolve("out");
+        Cli restore = lv("-c", config.toString(), "restore", "2026-11-21:docs/report.pdf", "--to", out.toString());
+        assertEquals(0, restore.code(), restore.toString());
+        Path r = out.resolve("report.pdf");
+        assertEquals("%PDF pretend", Files.readString(r));
+        assertEquals(OLD, Files.getLastModifiedTime(r).toInstant(), "mtime applied");
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(r)), "mode applied");
+        assertEquals(1, Fixtures.links(r), "a restored file is an independent copy");
+    }
+
+    @Test
+    void restoringAFolderKeepsItsNameFolderMtimesAndRefusesToOverwriteUnlessAsked() throws Exception {
+        lv("init", vault.toString());
+        Files.setLastModifiedTime(dir.resolve("Documents/a"), FileTime.from(OLD));
+        lv("-c", config.toString(), "snapshot", "--name", "s1");
+        Path out = dir.resolve("out");
+        Cli first = lv("--repo", vault.toString(), "restore", "s1:docs/a", "--to", out.toString());
+        assertEquals(0, first.code(), first.toString());
+        assertEquals("notes", Files.readString(out.resolve("a/notes.txt")));
+        assertEquals(OLD, Files.getLastModifiedTime(out.resolve("a")).toInstant());
+
+        Files.writeString(out.resolve("a/notes.txt"), "my edits");
+        Cli again = lv("--repo", vault.toString(), "restore", "s1:docs/a", "--to", out.toString());
+        assertEquals(1, again.code(), again.toString());
+        assertTrue(again.err().contains("--overwrite"), again.err());
+        assertEquals("my edits", Files.readString(out.resolve("a/notes.txt")));
+        Cli forced = lv("--repo", vault.toString(), "restore", "s1:docs/a", "--to", out.toString(), "--overwrite");
+        assertEquals(0, forced.code(), forced.toString());
+        assertEquals("notes", Files.readString(out.resolve("a/notes.txt")));
+    }
+
+    @Test
+    void restoreRefusesAFileDamagedInTheSnapshot() throws Exception {
+        lv("init", vault.toString());
+        lv("-c", config.toString(), "snapshot", "--name", "s1");
+        Path inTree = vault.resolve("snapshots/s1/docs/report.pdf");
+        Files.setPosixFilePermissions(inTree, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(inTree, "%PDF tampered");
+        Cli r = lv("--repo", vault.toString(), "restore", "s1:docs/report.pdf", "--to", dir.resolve("out").toString());
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("damaged"), r.err());
+        assertFalse(Files.exists(dir.resolve("out/report.pdf")));
+    }
+
+    @Test
+    void aRunWithPerFileErrorsCompletesAndExitsWithOne() throws Exception {
+        lv("init", vault.toString());
+        // A name that is not UTF-8 cannot be carried into the snapshot: a per-file error, not a fatal one.
+        Process p = new ProcessBuilder("bash", "-c", "echo x > \"$1\"/$'bad\\xffname'", "-", dir.resolve("Documents").toString())
+                .inheritIO().start();
+        assertEquals(0, p.waitFor());
+        Cli r = lv("-c", config.toString(), "snapshot", "--name", "s1");
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("error: docs/bad") && r.err().contains("not valid UTF-8"), r.err());
+        assertTrue(r.out().contains("snapshot s1 complete") && r.out().contains("1 errors"), r.out());
+        assertEquals("notes", Files.readString(vault.resolve("snapshots/s1/docs/a/notes.txt")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "init", "snapshot", "snapshots", "ls", "restore"})
+    void everyCommandHasHelp(String command) {
+        Cli c = command.isEmpty() ? lv("--help") : lv(command, "--help");
+        assertEquals(0, c.code(), c.toString());
+        assertTrue(c.out().startsWith("Usage: linkvault"), c.out());
+    }
+
+    @Test
+    void usageMistakesExitWithTwo() {
+        assertEquals(2, lv("frobnicate").code());
+        assertEquals(2, lv().code());
+        Cli noConfig = lv("snapshot");
+        assertEquals(2, noConfig.code());
+        assertTrue(noConfig.err().contains("-c FILE"), noConfig.err());
+    }
+
+    @Test
+    void configMistakesAreOneLineNamingTheKeyWithExitTwoAndNoStackTrace() throws IOException {
+        lv("init", vault.toString());
+        String[][] cases = {
+            {"sources: []\n", "sources: give a list"},
+            {"sources:\n  - type: local\n    name: docs\n", "sources[0].path: is missing"},
+            {"sources:\n  - type: lokal\n    name: docs\n    path: x\n", "'lokal' is not a source type"},
+            {"sources:\n  - {type: local, name: docs, path: x, ignroe: []}\n", "sources[0].ignroe: unknown setting"},
+            {"sources:\n  - {type: local, name: docs, path: x, ignore: ['(unclosed']}\n", "'(unclosed' is not a valid regular expression"},
+            {"sources:\n  - {type: local, name: '../up', path: x}\n", "is not usable as a folder name"},
+            {"sources: [\n", "is not valid YAML"},
+            {"snapshot-name: 'yyyy-MM-dd-{'\nsources:\n  - {type: local, name: d, path: x}\n", "snapshot-name"},
+        };
+        for (String[] c : cases) {
+            Path bad = dir.resolve("bad.yaml");
+            try {
+                Files.writeString(bad, c[0]);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            Cli r = lv("-c", bad.toString(), "--repo", vault.toString(), "snapshot");
+            assertEquals(2, r.code(), c[0] + "\n" + r);
+            assertTrue(r.err().contains(c[1]), "for\n" + c[0] + "expected '" + c[1] + "' in " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertFalse(r.err().contains("\tat "), r.err());
+        }
+        assertEquals(0, Files.list(vault.resolve("snapshots")).count(), "nothing was written");
+    }
+
+    @Test
+    void aMissingSourceFolderIsFatalAndWritesNothing() throws IOException {
+        lv("init", vault.toString());
+        Files.writeString(config, "repository: " + vault + "\nsources:\n  - {type: local, name: docs, path: Gone}\n");
+        Cli r = lv("-c", config.toString(), "snapshot");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("Gone of source 'docs' does not exist"), r.err());
+        assertEquals(0, Files.list(vault.resolve("snapshots")).count());
+    }
+
+    @Test
+    void repositoryMistakesSayWhatToDo() throws IOException {
+        Cli missing = lv("--repo", dir.resolve("nowhere").toString(), "snapshots");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("linkvault init"), missing.err());
+        Files.createDirectories(dir.resolve("plain"));
+        Cli plain = lv("--repo", dir.resolve("plain").toString(), "snapshots");
+        assertTrue(plain.err().contains("is not a linkvault repository"), plain.err());
+        lv("init", vault.toString());
+        Cli twice = lv("init", vault.toString());
+        assertEquals(2, twice.code());
+        assertTrue(twice.err().contains("already a linkvault repository"), twice.err());
+        Cli busy = lv("init", dir.resolve("Documents").toString());
+        assertTrue(busy.err().contains("is not empty"), busy.err());
+        Files.writeString(vault.resolve(".linkvault/format"), "linkvault repository\nformat: 9\n");
+        Cli newer = lv("--repo", vault.toString(), "snapshots");
+        assertTrue(newer.err().contains("upgrade linkvault"), newer.err());
+    }
+
+    @Test
+    void lsAndRestoreOfSomethingThatIsNotThereExitWithTwo() {
+        lv("init", vault.toString());
+        lv("-c", config.toString(), "snapshot", "--name", "s1");
+        Cli noSnap = lv("--repo", vault.toString(), "ls", "s9");
+        assertEquals(2, noSnap.code());
+        assertTrue(noSnap.err().contains("no snapshot named 's9'"), noSnap.err());
+        Cli noPath = lv("--repo", vault.toString(), "ls", "s1:docs/nope");
+        assertEquals(2, noPath.code());
+        assertTrue(noPath.err().contains("has no path 'docs/nope'"), noPath.err());
+        Cli noRestore = lv("--repo", vault.toString(), "restore", "s1:docs/nope", "--to", dir.resolve("o").toString());
+        assertEquals(2, noRestore.code());
+        Cli escape = lv("--repo", vault.toString(), "restore", "s1:../../etc", "--to", dir.resolve("o").toString());
+        assertEquals(2, escape.code());
+    }
+
+    @Test
+    void aSecondWriterIsToldWhoHoldsTheLockAndExitsWithThree() throws IOException {
+        lv("init", vault.toString());
+        try (Repository held = Repository.openForWriting(vault, "linkvault snapshot", true)) {
+            Cli r = lv("-c", config.toString(), "snapshot");
+            assertEquals(3, r.code(), r.toString());
+            assertTrue(r.err().contains("pid " + ProcessHandle.current().pid()), r.err());
+            assertTrue(r.err().contains("linkvault snapshot"), r.err());
+            assertEquals(0, Files.list(vault.resolve("snapshots")).count());
+        }
+        assertEquals(0, lv("-c", config.toString(), "snapshot").code(), "free again once released");
+    }
+
+    @Test
+    void aRepositoryWhoseSnapshotsFolderIsOnAnotherFilesystemIsRefused() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm)
+                && !Files.getFileStore(shm).equals(Files.getFileStore(dir)), "needs a second filesystem at /dev/shm");
+        lv("init", vault.toString());
+        Path elsewhere = Files.createTempDirectory(shm, "linkvault-test-");
+        try {
+            Files.delete(vault.resolve("snapshots"));
+            Files.createSymbolicLink(vault.resolve("snapshots"), elsewhere);
+            Cli r = lv("-c", config.toString(), "snapshot");
+            assertEquals(2, r.code(), r.toString());
+            assertTrue(r.err().contains("different filesystems"), r.err());
+            assertEquals(0, Files.list(elsewhere).count());
+        } finally {
+            Repository.deleteTree(elsewhere);
+        }
+    }
+}
