@@ -29,6 +29,8 @@ final class LinkvaultCommand implements Runnable {
     @Option(names = "--debug", description = "Show stack traces of failures.")
     boolean debug;
 
+    private Config loaded;
+
     LinkvaultCommand(PrintWriter out, PrintWriter err) {
         this.out = out;
         this.err = err;
@@ -45,7 +47,10 @@ final class LinkvaultCommand implements Runnable {
         if (config == null) {
             throw new UserError("this command needs a config: give -c FILE before the command");
         }
-        return ConfigLoader.load(config);
+        if (loaded == null) {
+            loaded = ConfigLoader.load(config);
+        }
+        return loaded;
     }
 
     /** The repository: --repo, else the config's 'repository'. */
@@ -54,7 +59,7 @@ final class LinkvaultCommand implements Runnable {
             return repo.toAbsolutePath().normalize();
         }
         if (config != null) {
-            Config c = ConfigLoader.load(config);
+            Config c = requireConfig();
             if (c.repository() != null) {
                 return c.repository();
             }

@@ -91,6 +91,7 @@ public final class Snapshotter {
         try (Manifest.Writer manifest = new Manifest.Writer(manifestTmp)) {
             boolean finished = new Run(writer, manifest, cancel, Math.max(1, options.workers())).all(sources);
             if (!finished) {
+                writer.abandon();
                 manifest.close();
                 Files.deleteIfExists(manifestTmp);
                 repo.catalog().commit();
@@ -107,12 +108,7 @@ public final class Snapshotter {
                 estimator.interrupt();
             }
         }
-        // Folder mtimes last: linking into a folder would change its mtime again.
-        Manifest.read(manifestTmp, item -> {
-            if (item.type() == Manifest.Type.DIR) {
-                writer.finishDir(RelPath.parse(item.path()), item.mtime());
-            }
-        });
+        writer.finish();
         repo.catalog().commit();
         repo.publish(name, manifestTmp);
         repo.catalog().putSnapshot(name, "complete", summary);
@@ -280,7 +276,7 @@ public final class Snapshotter {
             try {
                 return switch (e.type()) {
                     case DIR -> {
-                        writer.dir(p);
+                        writer.dir(p, e.mtime());
                         yield done(new Manifest.Item(Manifest.Type.DIR, e.mode(), 0, e.mtime(), null, shown, null), e);
                     }
                     case SYMLINK -> {

@@ -106,17 +106,22 @@ public final class BlobStore {
                     writeFully(out, buf, n);
                     size += n;
                 }
-                if (durable && size > 0) {
+                String hex256 = HexFormat.of().formatHex(sha256.digest());
+                BlobId id = new BlobId(HexFormat.of().formatHex(sha1.digest()), null);
+                if (size == 0) {
+                    return new Put(BlobId.EMPTY, 0, hex256, Outcome.EMPTY);
+                }
+                Put known = findStored(id, size, hex256);
+                if (known != null) {
+                    return known;
+                }
+                if (durable) {
+                    // A blob must survive a power loss complete before its name exists.
                     out.force(false);
                 }
+                seal(tmp, mtime);
+                return publish(tmp, id, size, hex256);
             }
-            String hex256 = HexFormat.of().formatHex(sha256.digest());
-            BlobId id = new BlobId(HexFormat.of().formatHex(sha1.digest()), null);
-            if (size == 0) {
-                return new Put(BlobId.EMPTY, 0, hex256, Outcome.EMPTY);
-            }
-            seal(tmp, mtime);
-            return publish(tmp, id, size, hex256);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -144,6 +149,20 @@ public final class BlobStore {
     private void seal(Path tmp, Instant mtime) throws IOException {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(READ_ONLY));
         Files.setLastModifiedTime(tmp, FileTime.from(mtime));
+    }
+
+    /** The stored blob with exactly this content, if any: the common case of a duplicate, without a sync. */
+    private Put findStored(BlobId primary, long size, String sha256) throws IOException {
+        for (BlobId id : new BlobId[] {primary, new BlobId(primary.sha1(), sha256)}) {
+            if (!exists(id)) {
+                return null;
+            }
+            Catalog.BlobFacts there = facts(id);
+            if (there.size() == size && there.sha256().equals(sha256)) {
+                return new Put(id, size, sha256, Outcome.EXISTED);
+            }
+        }
+        return null;
     }
 
     private Put publish(Path tmp, BlobId id, long size, String sha256) throws IOException {

@@ -103,7 +103,12 @@ public final class Manifest {
         public Writer(Path file) throws IOException {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE);
-            gzip = new GZIPOutputStream(Channels.newOutputStream(channel), 65536);
+            // Fastest compression: manifests compress well at any level, and CPU is the cost here.
+            gzip = new GZIPOutputStream(Channels.newOutputStream(channel), 65536) {
+                {
+                    def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+                }
+            };
             out = new BufferedWriter(new OutputStreamWriter(gzip, StandardCharsets.UTF_8), 65536);
             out.write(HEADER);
             out.write('\n');
@@ -111,7 +116,7 @@ public final class Manifest {
 
         public void item(Item it) throws IOException {
             out.write(it.type().code);
-            tab().write(String.format("%04o", it.mode()));
+            tab().write(octal(it.mode()));
             tab().write(Long.toString(it.size()));
             tab().write(it.mtime().toString());
             tab().write(it.blob() == null ? "-" : it.blob());
@@ -158,7 +163,12 @@ public final class Manifest {
         }
     }
 
-    static void escape(String s, java.io.Writer out) throws IOException {
+    static String octal(int mode) {
+        String o = Integer.toOctalString(mode);
+        return o.length() >= 4 ? o : "0000".substring(o.length()) + o;
+    }
+
+    public static void escape(String s, java.io.Writer out) throws IOException {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
@@ -177,7 +187,7 @@ public final class Manifest {
         }
     }
 
-    static String unescape(String s) {
+    public static String unescape(String s) {
         if (s.indexOf('\\') < 0) {
             return s;
         }

@@ -307,7 +307,7 @@ public final class Repository implements AutoCloseable {
             deleteTree(trash);
         }
         Files.createDirectory(p);
-        return new SnapshotWriter(p, blobs);
+        return new SnapshotWriter(p, blobs, tmpDir().resolve(name + ".dirtimes"));
     }
 
     /** Publishes a finished snapshot: the manifest first (the mark of completion), then the tree's name. */

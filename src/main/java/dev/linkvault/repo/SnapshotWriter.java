@@ -1,7 +1,10 @@
 package dev.linkvault.repo;
 
 import dev.linkvault.source.RelPath;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -39,17 +42,30 @@ public final class SnapshotWriter {
         }
     }
 
-    SnapshotWriter(Path root, BlobStore blobs) throws IOException {
+    // Folder mtimes wait in a file (not in memory) until everything is written: each write into
+    // a folder would change its mtime again.
+    private final Path dirTimesFile;
+    private final BufferedWriter dirTimes;
+
+    SnapshotWriter(Path root, BlobStore blobs, Path dirTimesFile) throws IOException {
         this.root = root;
         this.realRoot = root.toRealPath();
         this.blobs = blobs;
+        this.dirTimesFile = dirTimesFile;
+        this.dirTimes = Files.newBufferedWriter(dirTimesFile, StandardCharsets.UTF_8);
     }
 
     public Path root() {
         return root;
     }
 
-    public void dir(RelPath p) throws IOException {
+    /** Creates a folder; its mtime is applied by {@link #finish}. */
+    public void dir(RelPath p, Instant mtime) throws IOException {
+        synchronized (dirTimes) {
+            dirTimes.write(mtime.getEpochSecond() + "\t" + mtime.getNano() + "\t");
+            Manifest.escape(p.toString(), dirTimes);
+            dirTimes.write('\n');
+        }
         Path d = p.under(root);
         Lock l = symlinkGate.readLock();
         l.lock();
@@ -78,9 +94,7 @@ public final class SnapshotWriter {
             try {
                 place(f, blob, mtime);
             } catch (NoSuchFileException e) {
-                if (Files.exists(f.getParent(), LinkOption.NOFOLLOW_LINKS)) {
-                    throw e;
-                }
+                // The folder's own entry may still be on its way through another worker.
                 makeParents(f);
                 place(f, blob, mtime);
             }
@@ -121,16 +135,33 @@ public final class SnapshotWriter {
         }
     }
 
-    /** Gives a folder its source mtime and forces its entries to disk; called once all is written. */
-    public void finishDir(RelPath p, Instant mtime) throws IOException {
-        Path d = p.under(root);
-        if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
-            return;
+    /**
+     * Called once everything is written: gives every folder its source mtime and forces its
+     * entries to disk, so the tree is durable before the manifest says it is complete.
+     */
+    public void finish() throws IOException {
+        dirTimes.close();
+        try (BufferedReader r = Files.newBufferedReader(dirTimesFile, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                String[] f = line.split("\t", 3);
+                Path d = RelPath.parse(Manifest.unescape(f[2])).under(root);
+                if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
+                    ch.force(true);
+                }
+                setTimes(d, Instant.ofEpochSecond(Long.parseLong(f[0]), Long.parseLong(f[1])));
+            }
         }
-        try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
-        setTimes(d, mtime);
+        Files.delete(dirTimesFile);
+    }
+
+    /** Stops without finishing (an interrupted run): the partial tree stays for the next run. */
+    public void abandon() throws IOException {
+        dirTimes.close();
+        Files.deleteIfExists(dirTimesFile);
     }
 
     private static void setTimes(Path p, Instant mtime) throws IOException {

@@ -60,7 +60,8 @@ public final class RelPath implements Comparable<RelPath> {
         if (name.indexOf('\0') >= 0) {
             return "name contains a NUL byte";
         }
-        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        // A UTF-16 char takes at most 3 bytes in UTF-8 (a surrogate pair 4 for 2 chars).
+        int bytes = name.length() * 3 <= MAX_NAME_BYTES ? 0 : name.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_NAME_BYTES) {
             return "name is " + bytes + " bytes long, the limit is " + MAX_NAME_BYTES;
         }

@@ -118,7 +118,8 @@ public final class LocalSource implements Source {
             List<String> parts = new ArrayList<>(parentParts.size() + 1);
             parts.addAll(parentParts);
             parts.add(childName);
-            if (!Path.of(childName).equals(child.getFileName())) {
+            // Java shows bytes that are not UTF-8 as U+FFFD; such a name cannot be written back.
+            if (childName.indexOf('\uFFFD') >= 0 && !Path.of(childName).equals(child.getFileName())) {
                 sink.error(parts, "name is not valid UTF-8; rename it to back it up");
                 return;
             }
