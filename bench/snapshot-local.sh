@@ -55,7 +55,11 @@ echo "$table"
 results="$here/RESULTS.md"
 section="## local snapshot"
 {
-  [ -f "$results" ] && awk -v s="$section" '$0==s{skip=1;next} /^## /{skip=0} !skip' "$results"
+  if [ -f "$results" ]; then
+    awk -v s="$section" '$0==s{skip=1;next} /^## /{skip=0} !skip' "$results"
+  else
+    printf '# Benchmark results\n\nEach section is rewritten by the script named in it. Ratios compare runs made in the same\nscript run on the same machine; absolute seconds vary a lot between runs on these shared machines.\n\n'
+  fi
   echo "$section"
   echo
   echo "Measured $(date -u +%Y-%m-%d) by bench/snapshot-local.sh on $(nproc) cores; seconds are wall time,"

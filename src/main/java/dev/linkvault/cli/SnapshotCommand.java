@@ -46,8 +46,8 @@ final class SnapshotCommand implements Callable<Integer> {
         boolean live = System.console() != null && !json;
         AtomicBoolean cancel = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
-        // On SIGINT/SIGTERM the JVM runs this hook: ask the run to stop and give it time to leave
-        // the repository consistent. The JVM then exits with 128+signal (130 for Ctrl-C).
+        // On SIGINT/SIGTERM the JVM runs this hook: ask the run to stop, give it time to leave the
+        // repository consistent and say so, then exit with the one documented code for both signals.
         Thread hook = new Thread(() -> {
             cancel.set(true);
             try {
@@ -55,6 +55,9 @@ final class SnapshotCommand implements Callable<Integer> {
             } catch (InterruptedException ignored) {
                 // exiting anyway
             }
+            top.err.flush();
+            top.out.flush();
+            Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
         }, "linkvault-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         try (Repository repo = Repository.openForWriting(top.repository(), "linkvault snapshot", true);

@@ -127,9 +127,18 @@ class CrashTest {
 
     @Test
     void ctrlCStopsASnapshotWithExitCode130AndTheNextRunFinishesIt() throws Exception {
+        stopWithSignalThenResume("INT");
+    }
+
+    @Test
+    void sigtermFromSystemdStopsASnapshotTheSameWay() throws Exception {
+        stopWithSignalThenResume("TERM");
+    }
+
+    private void stopWithSignalThenResume(String signal) throws Exception {
         Process p = child();
         await(() -> cataloged() >= 300, p);
-        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
         assertEquals(0, kill.waitFor());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         String err = Files.readString(dir.resolve("child.err"));
