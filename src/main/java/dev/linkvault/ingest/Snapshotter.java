@@ -173,7 +173,7 @@ public final class Snapshotter {
 
     /** What one entry came to, handed in source order to the committer. */
     private sealed interface Outcome {
-        record Done(Manifest.Item item, boolean read, BlobStore.Put put, String source, Entry entry,
+        record Done(Manifest.Item item, boolean read, BlobStore.Put put, Source source, Entry entry,
                     boolean remember, String warning) implements Outcome {}
 
         record Failed(String path, String message) implements Outcome {}
@@ -250,7 +250,13 @@ public final class Snapshotter {
                         window.put(CompletableFuture.completedFuture(new Outcome.Failed(bad.shownPath(), bad.getMessage())));
                         return;
                     }
-                    window.put(pool.submit(() -> process(s, p, e)));
+                    // Files go to the workers (a catalog look-up and a link, or a read); a folder or a
+                    // symlink is one cheap call, done here.
+                    window.put(e.type() != Entry.Type.FILE ? CompletableFuture.completedFuture(guarded(p, () -> other(p, e)))
+                            : pool.submit(() -> guarded(p, () -> {
+                                Outcome known = known(s, p, e);
+                                return known != null ? known : read(s, p, e);
+                            })));
                 }
 
                 @Override
@@ -271,45 +277,54 @@ public final class Snapshotter {
             };
         }
 
-        private Outcome process(Source s, RelPath p, Entry e) {
-            String shown = p.toString();
+        /** Some work on one entry; null when it has to go on elsewhere. */
+        private interface Work {
+            Outcome run() throws IOException;
+        }
+
+        /** Runs work on one entry: every failure becomes that entry's error, or stops the run if it is the repository's. */
+        private Outcome guarded(RelPath p, Work work) {
             try {
-                return switch (e.type()) {
-                    case DIR -> {
-                        writer.dir(p, e.mtime());
-                        yield done(new Manifest.Item(Manifest.Type.DIR, e.mode(), 0, e.mtime(), null, shown, null), e);
-                    }
-                    case SYMLINK -> {
-                        writer.symlink(p, e.linkTarget(), e.mtime());
-                        long len = e.linkTarget().getBytes(StandardCharsets.UTF_8).length;
-                        yield done(new Manifest.Item(Manifest.Type.SYMLINK, e.mode(), len, e.mtime(), null, shown,
-                                e.linkTarget()), e);
-                    }
-                    case FILE -> file(s, p, e);
-                };
+                return work.run();
             } catch (BlobStore.RepositoryWriteException | Catalog.CatalogException x) {
                 fatal.compareAndSet(null, x);
-                return new Outcome.Failed(shown, x.getMessage());
+                return new Outcome.Failed(p.toString(), x.getMessage());
             } catch (IOException | RuntimeException x) {
-                return new Outcome.Failed(shown, describe(x));
+                return new Outcome.Failed(p.toString(), describe(x));
             }
+        }
+
+        private Outcome other(RelPath p, Entry e) throws IOException {
+            String shown = p.toString();
+            if (e.type() == Entry.Type.DIR) {
+                writer.dir(p, e.mtime());
+                return done(new Manifest.Item(Manifest.Type.DIR, e.mode(), 0, e.mtime(), null, shown, null), e);
+            }
+            writer.symlink(p, e.linkTarget(), e.mtime());
+            long len = e.linkTarget().getBytes(StandardCharsets.UTF_8).length;
+            return done(new Manifest.Item(Manifest.Type.SYMLINK, e.mode(), len, e.mtime(), null, shown, e.linkTarget()), e);
         }
 
         private Outcome done(Manifest.Item item, Entry e) {
             return new Outcome.Done(item, false, null, null, e, false, null);
         }
 
-        private Outcome file(Source s, RelPath p, Entry e) throws IOException {
+        /** A file the catalog knows unchanged, linked to its blob; null when it must be read. */
+        private Outcome known(Source s, RelPath p, Entry e) throws IOException {
             Optional<BlobId> known = e.key() == null ? Optional.empty()
-                    : repo.catalog().lookup(s.name(), e.key(), e.fingerprint());
-            if (known.isPresent()) {
-                try {
-                    writer.file(p, known.get(), e.mtime());
-                    return new Outcome.Done(fileItem(e, p, known.get(), e.size()), false, null, s.name(), e, false, null);
-                } catch (BlobStore.BlobMissingException gone) {
-                    // removed from the store since: read the file again below
-                }
+                    : repo.catalog().lookup(s.name(), e.key(), e.fingerprint(), s.keysArePaths());
+            if (known.isEmpty()) {
+                return null;
             }
+            try {
+                writer.file(p, known.get(), e.mtime());
+                return new Outcome.Done(fileItem(e, p, known.get(), e.size()), false, null, s, e, false, null);
+            } catch (BlobStore.BlobMissingException gone) {
+                return null; // removed from the store since: read the file again
+            }
+        }
+
+        private Outcome read(Source s, RelPath p, Entry e) throws IOException {
             BlobStore.Put put;
             try (InputStream in = e.content().open()) {
                 put = repo.blobs().put(in, e.mtime());
@@ -323,7 +338,7 @@ public final class Snapshotter {
             } else if (!unchanged) {
                 warning = "changed while being read; stored as read, it will be read again next run";
             }
-            return new Outcome.Done(fileItem(e, p, put.id(), put.size()), true, put, s.name(), e,
+            return new Outcome.Done(fileItem(e, p, put.id(), put.size()), true, put, s, e,
                     unchanged && e.key() != null, warning);
         }
 
@@ -392,7 +407,8 @@ public final class Snapshotter {
                 counters.newBytes.addAndGet(d.put().size());
             }
             if (d.remember()) {
-                repo.catalog().remember(d.source(), d.entry().key(), d.entry().fingerprint(), d.put().id());
+                repo.catalog().remember(d.source().name(), d.entry().key(), d.entry().fingerprint(), d.put().id(),
+                        d.source().keysArePaths());
             }
         }
 

@@ -1,7 +1,6 @@
 package dev.linkvault.repo;
 
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 
 /**
  * The name of a stored content: its SHA-1, plus its SHA-256 only when another content with the
@@ -9,19 +8,29 @@ import java.util.regex.Pattern;
  * {@code <sha1>-<sha256>}.
  */
 public record BlobId(String sha1, String collisionSha256) {
-    private static final Pattern HEX40 = Pattern.compile("[0-9a-f]{40}");
-    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
-
     /** SHA-1 of zero bytes; empty files are created in trees, never stored as blobs. */
     public static final BlobId EMPTY = new BlobId("da39a3ee5e6b4b0d3255bfef95601890afd80709", null);
 
     public BlobId {
-        if (!HEX40.matcher(sha1).matches()) {
+        if (!isHex(sha1, 40)) {
             throw new IllegalArgumentException("not a SHA-1: " + sha1);
         }
-        if (collisionSha256 != null && !HEX64.matcher(collisionSha256).matches()) {
+        if (collisionSha256 != null && !isHex(collisionSha256, 64)) {
             throw new IllegalArgumentException("not a SHA-256: " + collisionSha256);
         }
+    }
+
+    private static boolean isHex(String s, int length) {
+        if (s.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static BlobId parse(String s) {

@@ -10,7 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,9 +28,18 @@ public final class Catalog implements AutoCloseable {
     static final int SCHEMA_VERSION = 1;
     private static final int BATCH_ROWS = 5000;
     private static final long BATCH_MILLIS = 1000;
+    private static final int FOLDERS_CACHED = 8;
 
     private final Connection db;
     private final PreparedStatement lookup;
+    private final PreparedStatement lookupDir;
+    /** The rows of the few folders looked up last: one query per folder instead of one per file. */
+    private final Map<String, Map<String, String[]>> folders = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, String[]>> eldest) {
+            return size() > FOLDERS_CACHED;
+        }
+    };
     private final PreparedStatement remember;
     private final PreparedStatement blobGet;
     private final PreparedStatement blobPut;
@@ -44,8 +56,10 @@ public final class Catalog implements AutoCloseable {
     private Catalog(Connection db, boolean rebuilt) throws SQLException {
         this.db = db;
         this.rebuilt = rebuilt;
-        lookup = db.prepareStatement("SELECT fingerprint, blob FROM objects WHERE source = ? AND key = ?");
-        remember = db.prepareStatement("INSERT OR REPLACE INTO objects(source, key, fingerprint, blob) VALUES (?,?,?,?)");
+        lookup = db.prepareStatement("SELECT fingerprint, blob FROM objects WHERE source = ? AND dir = ? AND name = ?");
+        lookupDir = db.prepareStatement("SELECT name, fingerprint, blob FROM objects WHERE source = ? AND dir = ?");
+        remember = db.prepareStatement(
+                "INSERT OR REPLACE INTO objects(source, dir, name, fingerprint, blob) VALUES (?,?,?,?,?)");
         blobGet = db.prepareStatement("SELECT size, sha256 FROM blobs WHERE blob = ?");
         blobPut = db.prepareStatement("INSERT OR REPLACE INTO blobs(blob, size, sha256) VALUES (?,?,?)");
     }
@@ -83,8 +97,8 @@ public final class Catalog implements AutoCloseable {
                 s.execute("PRAGMA synchronous=NORMAL");
                 s.execute("PRAGMA busy_timeout=10000");
                 s.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-                s.execute("CREATE TABLE IF NOT EXISTS objects(source TEXT NOT NULL, key TEXT NOT NULL,"
-                        + " fingerprint TEXT NOT NULL, blob TEXT NOT NULL, PRIMARY KEY(source, key)) WITHOUT ROWID");
+                s.execute("CREATE TABLE IF NOT EXISTS objects(source TEXT NOT NULL, dir TEXT NOT NULL, name TEXT NOT NULL,"
+                        + " fingerprint TEXT NOT NULL, blob TEXT NOT NULL, PRIMARY KEY(source, dir, name)) WITHOUT ROWID");
                 s.execute("CREATE TABLE IF NOT EXISTS blobs(blob TEXT PRIMARY KEY, size INTEGER NOT NULL,"
                         + " sha256 TEXT NOT NULL) WITHOUT ROWID");
                 s.execute("CREATE TABLE IF NOT EXISTS snapshots(name TEXT PRIMARY KEY, state TEXT NOT NULL,"
@@ -110,28 +124,65 @@ public final class Catalog implements AutoCloseable {
         return rebuilt;
     }
 
-    /** The blob a source object had last time, if its fingerprint is unchanged. */
-    public synchronized Optional<BlobId> lookup(String source, String key, String fingerprint) {
+    /**
+     * The blob a source object had last time, if its fingerprint is unchanged.
+     *
+     * @param pathKey the key is a {@code /}-separated path, and a source asks for the objects of
+     *                one folder together: they are then read with one query per folder
+     */
+    public synchronized Optional<BlobId> lookup(String source, String key, String fingerprint, boolean pathKey) {
         try {
-            lookup.setString(1, source);
-            lookup.setString(2, key);
-            try (ResultSet rs = lookup.executeQuery()) {
-                if (rs.next() && rs.getString(1).equals(fingerprint)) {
-                    return Optional.of(BlobId.parse(rs.getString(2)));
-                }
-                return Optional.empty();
+            String[] row;
+            if (pathKey) {
+                int slash = key.lastIndexOf('/');
+                String dir = slash < 0 ? "" : key.substring(0, slash);
+                row = folder(source, dir).get(key.substring(slash + 1));
+            } else {
+                row = pointLookup(source, key);
             }
+            return row != null && row[0].equals(fingerprint) ? Optional.of(BlobId.parse(row[1])) : Optional.empty();
         } catch (SQLException e) {
             throw new CatalogException(e);
         }
     }
 
-    public synchronized void remember(String source, String key, String fingerprint, BlobId blob) {
+    private String[] pointLookup(String source, String key) throws SQLException {
+        lookup.setString(1, source);
+        lookup.setString(2, "");
+        lookup.setString(3, key);
+        try (ResultSet rs = lookup.executeQuery()) {
+            return rs.next() ? new String[] {rs.getString(1), rs.getString(2)} : null;
+        }
+    }
+
+    private Map<String, String[]> folder(String source, String dir) throws SQLException {
+        String cacheKey = source + "\0" + dir;
+        Map<String, String[]> rows = folders.get(cacheKey);
+        if (rows == null) {
+            rows = new HashMap<>();
+            lookupDir.setString(1, source);
+            lookupDir.setString(2, dir);
+            try (ResultSet rs = lookupDir.executeQuery()) {
+                while (rs.next()) {
+                    rows.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
+                }
+            }
+            folders.put(cacheKey, rows);
+        }
+        return rows;
+    }
+
+    /** Remembers what a source object held; {@code pathKey} as for {@link #lookup}. */
+    public synchronized void remember(String source, String key, String fingerprint, BlobId blob, boolean pathKey) {
+        int slash = pathKey ? key.lastIndexOf('/') : -1;
+        String dir = slash < 0 ? "" : key.substring(0, slash);
+        folders.remove(source + "\0" + dir);
         try {
             remember.setString(1, source);
-            remember.setString(2, key);
-            remember.setString(3, fingerprint);
-            remember.setString(4, blob.toString());
+            remember.setString(2, dir);
+            remember.setString(3, pathKey ? key.substring(slash + 1) : key);
+            remember.setString(4, fingerprint);
+            remember.setString(5, blob.toString());
             remember.executeUpdate();
             wrote();
         } catch (SQLException e) {

@@ -7,6 +7,14 @@ public interface Source {
     /** The name of the top folder this source gets in every snapshot. */
     String name();
 
+    /**
+     * Whether entry keys are {@code /}-separated paths delivered folder by folder, so that what
+     * is known of one folder can be looked up at once.
+     */
+    default boolean keysArePaths() {
+        return false;
+    }
+
     /** Fails fast, before anything is written, when the source cannot be read at all. */
     default void check() throws IOException {}
 

@@ -47,6 +47,11 @@ public final class LocalSource implements Source {
     }
 
     @Override
+    public boolean keysArePaths() {
+        return true;
+    }
+
+    @Override
     public void check() throws IOException {
         rootAttributes();
     }
