@@ -3,6 +3,7 @@ package dev.linkvault.cli;
 import dev.linkvault.UserError;
 import dev.linkvault.config.Config;
 import dev.linkvault.config.ConfigLoader;
+import dev.linkvault.repo.Repository;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "linkvault", mixinStandardHelpOptions = true, version = "linkvault 0.1.0",
         description = "Deduplicated, hard-linked daily snapshots of file trees into a local repository.",
         subcommands = {InitCommand.class, SnapshotCommand.class, SnapshotsCommand.class, LsCommand.class,
-                RestoreCommand.class},
+                RestoreCommand.class, ForgetCommand.class, GcCommand.class, VerifyCommand.class, StatsCommand.class,
+                ReindexCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Exit codes: 0 ok, 1 finished with per-file errors, 2 fatal/usage/config,"
                 + " 3 repository locked, 130 interrupted."})
@@ -39,7 +41,7 @@ final class LinkvaultCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "a command is needed: init, snapshot, snapshots, ls or restore (see --help)");
+                "a command is needed: init, snapshot, snapshots, ls, restore, forget, gc, verify, stats or reindex (see --help)");
     }
 
     /** The config, which commands that read sources need. */
@@ -51,6 +53,16 @@ final class LinkvaultCommand implements Runnable {
             loaded = ConfigLoader.load(config);
         }
         return loaded;
+    }
+
+    /** Opens the repository for writing (probe, lock), telling of a lock a dead writer left. */
+    Repository openWriter(String command) {
+        Repository r = Repository.openForWriting(repository(), command, true);
+        if (r.staleLockHolder() != null) {
+            err.println("note: the previous writer (" + r.staleLockHolder() + ") ended without releasing the lock;"
+                    + " taken over");
+        }
+        return r;
     }
 
     /** The repository: --repo, else the config's 'repository'. */

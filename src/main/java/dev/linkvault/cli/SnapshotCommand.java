@@ -60,12 +60,8 @@ final class SnapshotCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
         }, "linkvault-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Repository repo = Repository.openForWriting(top.repository(), "linkvault snapshot", true);
+        try (Repository repo = top.openWriter("linkvault snapshot");
              SnapshotProgress progress = new SnapshotProgress(top.err, live, json)) {
-            if (repo.staleLockHolder() != null) {
-                top.err.println("note: the previous writer (" + repo.staleLockHolder()
-                        + ") ended without releasing the lock; taken over");
-            }
             Snapshotter snapshotter = new Snapshotter(repo, Clock.systemDefaultZone(), progress);
             progress.watch(snapshotter.counters());
             Snapshotter.Result r = snapshotter.run(sources,

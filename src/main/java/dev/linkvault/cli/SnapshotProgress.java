@@ -40,7 +40,7 @@ final class SnapshotProgress implements ProgressListener, AutoCloseable {
             err.println((resumed ? "resuming snapshot " : "snapshot ") + snapshot
                     + (resumed ? " (an earlier run was interrupted; stored content is reused)" : ""));
         }
-        if (live) {
+        if (live || !quietStart) {
             ticker = new Thread(this::tick, "linkvault-progress");
             ticker.setDaemon(true);
             ticker.start();
@@ -61,17 +61,22 @@ final class SnapshotProgress implements ProgressListener, AutoCloseable {
         err.println(severity.name().toLowerCase() + ": " + path + ": " + message);
     }
 
+    /** On a terminal, redraws the live line; in a log, adds a plain line every minute. */
     private void tick() {
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                Thread.sleep(250);
+                Thread.sleep(live ? 250 : 60_000);
             } catch (InterruptedException e) {
                 return;
             }
             synchronized (this) {
-                err.print("\r\033[K" + line());
+                if (live) {
+                    err.print("\r\033[K" + line());
+                    lineShown = true;
+                } else {
+                    err.println("  progress " + line());
+                }
                 err.flush();
-                lineShown = true;
             }
         }
     }
@@ -93,7 +98,7 @@ final class SnapshotProgress implements ProgressListener, AutoCloseable {
             if (done > 0.01) {
                 sb.append(", ETA ").append(Units.duration((long) (secs * (1 - done) / done * 1000)));
             }
-        } else {
+        } else if (live) {
             sb.append(", counting...");
         }
         if (c.errors.get() > 0) {

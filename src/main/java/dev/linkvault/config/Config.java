@@ -11,6 +11,10 @@ import java.util.List;
  * @param snapshotName the pattern of default snapshot names ({@link java.time.format.DateTimeFormatter})
  * @param workers      parallel workers for snapshot, or 0 for the default
  */
-public record Config(Path file, Path repository, String snapshotName, int workers, List<SourceConfig> sources) {
+public record Config(Path file, Path repository, String snapshotName, int workers, List<SourceConfig> sources,
+                     RetentionConfig retention) {
     public static final String DEFAULT_SNAPSHOT_NAME = "yyyy-MM-dd";
+
+    /** The {@code retention:} block: what {@code forget} keeps when no --keep-* option is given; 0 = rule unused. */
+    public record RetentionConfig(int last, int hourly, int daily, int weekly, int monthly, int yearly, String within) {}
 }

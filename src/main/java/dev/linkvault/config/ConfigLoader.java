@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
 /** Reads the YAML config into a {@link Config}; every mistake is one {@link UserError} naming the key and the fix. */
 public final class ConfigLoader {
     private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+@-]{0,99}");
-    private static final Set<String> TOP_KEYS = Set.of("repository", "snapshot-name", "workers", "sources");
+    private static final Set<String> TOP_KEYS = Set.of("repository", "snapshot-name", "workers", "sources", "retention");
+    private static final Set<String> RETENTION_KEYS = Set.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly",
+            "keep-monthly", "keep-yearly", "keep-within");
     private static final Set<String> LOCAL_KEYS = Set.of("type", "name", "path", "include", "ignore");
 
     private final Path file;
@@ -88,7 +90,33 @@ public final class ConfigLoader {
             }
             sources.add(s);
         }
-        return new Config(file, repository, pattern, workers, List.copyOf(sources));
+        return new Config(file, repository, pattern, workers, List.copyOf(sources), retention(root.get("retention")));
+    }
+
+    private Config.RetentionConfig retention(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw fail("retention", "must be a mapping, for example {keep-daily: 7, keep-weekly: 4}");
+        }
+        checkKeys(n, "retention", RETENTION_KEYS);
+        int[] v = new int[6];
+        String[] keys = {"keep-last", "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly", "keep-yearly"};
+        for (int i = 0; i < keys.length; i++) {
+            JsonNode k = n.get(keys[i]);
+            if (k != null) {
+                if (!k.isIntegralNumber() || k.asInt() < 0) {
+                    throw fail("retention." + keys[i], "must be a whole number, 0 or more");
+                }
+                v[i] = k.asInt();
+            }
+        }
+        String within = n.has("keep-within") ? text(n, "keep-within", "retention") : null;
+        if (within != null && !within.matches("(\\d+y)?(\\d+m)?(\\d+d)?(\\d+h)?")) {
+            throw fail("retention.keep-within", "'" + within + "' is not a duration like 7d, 2m15d or 1y6m (y, m, d, h)");
+        }
+        return new Config.RetentionConfig(v[0], v[1], v[2], v[3], v[4], v[5], within);
     }
 
     private SourceConfig source(JsonNode n, String at) {

@@ -89,8 +89,17 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
+    /** A catalog that lives only as long as this process: for reading a repository on read-only media. */
+    public static Catalog inMemory() throws IOException {
+        try {
+            return connect(null, true);
+        } catch (SQLException e) {
+            throw new IOException("cannot start an in-memory catalog: " + e.getMessage(), e);
+        }
+    }
+
     private static Catalog connect(Path file, boolean fresh) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Connection c = DriverManager.getConnection(file == null ? "jdbc:sqlite::memory:" : "jdbc:sqlite:" + file);
         try {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
@@ -176,11 +185,15 @@ public final class Catalog implements AutoCloseable {
     public synchronized void remember(String source, String key, String fingerprint, BlobId blob, boolean pathKey) {
         int slash = pathKey ? key.lastIndexOf('/') : -1;
         String dir = slash < 0 ? "" : key.substring(0, slash);
-        folders.remove(source + "\0" + dir);
+        String name = pathKey ? key.substring(slash + 1) : key;
+        Map<String, String[]> cached = folders.get(source + "\0" + dir);
+        if (cached != null) {
+            cached.put(name, new String[] {fingerprint, blob.toString()});
+        }
         try {
             remember.setString(1, source);
             remember.setString(2, dir);
-            remember.setString(3, pathKey ? key.substring(slash + 1) : key);
+            remember.setString(3, name);
             remember.setString(4, fingerprint);
             remember.setString(5, blob.toString());
             remember.executeUpdate();
@@ -208,6 +221,30 @@ public final class Catalog implements AutoCloseable {
             blobPut.setString(3, sha256);
             blobPut.executeUpdate();
             wrote();
+        } catch (SQLException e) {
+            throw new CatalogException(e);
+        }
+    }
+
+    /** Drops what the catalog knows of a blob that is no longer stored. */
+    public synchronized void forgetBlob(BlobId id) {
+        try (PreparedStatement ps = db.prepareStatement("DELETE FROM blobs WHERE blob = ?")) {
+            ps.setString(1, id.toString());
+            ps.executeUpdate();
+            wrote();
+        } catch (SQLException e) {
+            throw new CatalogException(e);
+        }
+    }
+
+    /** Empties every table: the next reads rebuild what they need from the repository. */
+    public synchronized void clear() {
+        try (Statement s = db.createStatement()) {
+            s.execute("DELETE FROM objects");
+            s.execute("DELETE FROM blobs");
+            s.execute("DELETE FROM snapshots");
+            folders.clear();
+            commit();
         } catch (SQLException e) {
             throw new CatalogException(e);
         }

@@ -34,6 +34,7 @@ public final class Repository implements AutoCloseable {
     private final Catalog catalog;
     private final RepositoryLock lock;
     private final BlobStore blobs;
+    private int leftoversRemoved;
 
     /** How far a snapshot got. */
     public enum State {
@@ -125,8 +126,8 @@ public final class Repository implements AutoCloseable {
                 throw new UserError(root + " is already a linkvault repository");
             }
             if (Files.isDirectory(root.resolve(".data"))) {
-                throw new UserError(root + " holds a repository made by another tool (it has .data but no"
-                        + " .linkvault); adopting one is not supported yet: init an empty folder instead");
+                throw new UserError(root + " holds a repository made by nextcloud-s3-backup (it has .data but no"
+                        + " .linkvault); take it over with: linkvault init --adopt " + root);
             }
             if (Files.exists(root) && !Files.isDirectory(root)) {
                 throw new UserError(root + " is a file, not a folder; choose another place for the repository");
@@ -143,26 +144,66 @@ public final class Repository implements AutoCloseable {
                 Files.createDirectories(d);
             }
             FilesystemProbe.check(root.resolve(".data/tmp"), root.resolve("snapshots"));
-            Path format = root.resolve(".linkvault/format");
-            Path tmp = root.resolve(".linkvault/format.tmp");
-            Files.writeString(tmp, FORMAT_TEXT, StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, format, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            writeFormat(root);
         } catch (IOException e) {
             throw new UserError("cannot create repository " + root + ": " + BlobStore.reason(e), e);
         }
     }
 
-    /** Opens for commands that only read (snapshots, ls, restore): no lock, no probe. */
+    /**
+     * Makes a repository of nextcloud-s3-backup ({@code .data/sha1}, {@code snapshots/}, no
+     * {@code .linkvault}) a linkvault repository in place: adds what linkvault keeps beside the
+     * layout and writes the format version. Moves and rewrites nothing; its snapshots are then
+     * "unmanaged" until they get manifests. Does nothing to a linkvault repository.
+     */
+    public static boolean adoptLayout(Path root) {
+        if (Files.exists(root.resolve(".linkvault/format"))) {
+            return false;
+        }
+        if (!Files.isDirectory(root.resolve(".data/sha1")) || !Files.isDirectory(root.resolve("snapshots"))) {
+            throw new UserError(root + " is not a repository of nextcloud-s3-backup (no .data/sha1 and snapshots/);"
+                    + " for a new repository use: linkvault init DIR");
+        }
+        try {
+            for (Path d : new Path[] {root.resolve(".data/etag"), root.resolve(".data/tmp"),
+                    root.resolve(".linkvault/manifests")}) {
+                Files.createDirectories(d);
+            }
+            FilesystemProbe.check(root.resolve(".data/tmp"), root.resolve("snapshots"));
+            writeFormat(root);
+            return true;
+        } catch (IOException e) {
+            throw new UserError("cannot adopt " + root + ": " + BlobStore.reason(e), e);
+        }
+    }
+
+    private static void writeFormat(Path root) throws IOException {
+        Path format = root.resolve(".linkvault/format");
+        Path tmp = root.resolve(".linkvault/format.tmp");
+        Files.writeString(tmp, FORMAT_TEXT, StandardCharsets.UTF_8);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, format, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Opens for commands that only read (snapshots, ls, restore): no lock, no probe. Where the
+     * catalog cannot be opened (read-only media), one in memory serves: manifests hold the truth.
+     */
     public static Repository openForReading(Path root) {
         checkFormat(root);
+        Catalog catalog;
         try {
-            return new Repository(root, Catalog.open(root.resolve(".linkvault/catalog.sqlite")), null, true);
-        } catch (IOException e) {
-            throw new UserError("cannot open the catalog of " + root + ": " + e.getMessage(), e);
+            catalog = Catalog.open(root.resolve(".linkvault/catalog.sqlite"));
+        } catch (IOException | RuntimeException e) {
+            try {
+                catalog = Catalog.inMemory();
+            } catch (IOException e2) {
+                throw new UserError("cannot open the catalog of " + root + ": " + e.getMessage(), e);
+            }
         }
+        return new Repository(root, catalog, null, true);
     }
 
     /**
@@ -228,6 +269,17 @@ public final class Repository implements AutoCloseable {
     }
 
     private void recover() throws IOException {
+        // A forget interrupted after its tree left snapshots/ but before its manifest went.
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmpDir(), FORGET_PREFIX + "*")) {
+            for (Path p : ds) {
+                String rest = p.getFileName().toString().substring(FORGET_PREFIX.length());
+                String name = rest.substring(0, Math.max(0, rest.lastIndexOf('-')));
+                if (!name.isEmpty() && !Files.exists(tree(name), LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(manifest(name));
+                    catalog.dropSnapshot(name);
+                }
+            }
+        }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(manifestsDir(), "*.tsv.gz")) {
             for (Path m : ds) {
                 String name = m.getFileName().toString().replace(".tsv.gz", "");
@@ -239,8 +291,34 @@ public final class Repository implements AutoCloseable {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmpDir())) {
             for (Path p : ds) {
                 deleteTree(p);
+                leftoversRemoved++;
             }
         }
+    }
+
+    /** How many leftovers of earlier runs (temp files, half-deleted trees) opening removed. */
+    public int leftoversRemoved() {
+        return leftoversRemoved;
+    }
+
+    private static final String FORGET_PREFIX = "forget-";
+
+    /**
+     * Removes a snapshot so that no moment leaves one that looks complete but is not: the tree
+     * leaves {@code snapshots/} in one rename (into {@code .data/tmp}), then the manifest goes,
+     * then the tree is deleted. Interrupted, the next writer finishes the job.
+     */
+    public void removeSnapshot(String name, boolean partial) throws IOException {
+        Path from = partial ? partialTree(name) : tree(name);
+        Path trash = tmpDir().resolve(FORGET_PREFIX + name + "-" + System.nanoTime());
+        Files.move(from, trash, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        syncDir(snapshotsDir());
+        if (!partial) {
+            Files.deleteIfExists(manifest(name));
+            syncDir(manifestsDir());
+        }
+        catalog.dropSnapshot(name);
+        deleteTree(trash);
     }
 
     // ---- snapshots ----
@@ -312,10 +390,15 @@ public final class Repository implements AutoCloseable {
 
     /** Publishes a finished snapshot: the manifest first (the mark of completion), then the tree's name. */
     public void publish(String name, Path manifestTmp) throws IOException {
-        Files.move(manifestTmp, manifest(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        syncDir(manifestsDir());
+        publishManifest(name, manifestTmp);
         Files.move(partialTree(name), tree(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         syncDir(snapshotsDir());
+    }
+
+    /** Gives a finished manifest its name: from then on its snapshot is complete. */
+    public void publishManifest(String name, Path manifestTmp) throws IOException {
+        Files.move(manifestTmp, manifest(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        syncDir(manifestsDir());
     }
 
     static void syncDir(Path dir) throws IOException {

@@ -22,6 +22,11 @@ public final class PathFilter {
         this.ignores = ignores;
     }
 
+    /** Keeps everything, built-in ignores included: for reading back a snapshot tree. */
+    public static PathFilter none() {
+        return new PathFilter(List.of(), List.of());
+    }
+
     /**
      * Compiles the patterns.
      *

@@ -1,0 +1,97 @@
+package dev.linkvault.maintain;
+
+import dev.linkvault.repo.InodeIndex;
+import dev.linkvault.repo.Repository;
+import dev.linkvault.repo.StoreScan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Removes blobs that no snapshot uses. A blob's link count already says so: its own name, its
+ * ETag aliases, and one link per snapshot path. So the cost grows with the number of blobs, not
+ * with snapshots times files: no snapshot tree is read. Needs the writer lock (no snapshot runs).
+ */
+public final class GarbageCollector {
+    private final Repository repo;
+
+    /** Figures of one run. */
+    public record Result(long blobsScanned, long blobsRemoved, long copiesRemoved, long aliasesRemoved,
+                         long bytesFreed, long leftoversRemoved, long millis, boolean dryRun) {}
+
+    /** Told of each blob removed (or that would be, in a dry run). */
+    public interface Listener {
+        void removed(Path file, long size);
+    }
+
+    public GarbageCollector(Repository repo) {
+        this.repo = repo;
+    }
+
+    public Result run(boolean dryRun, Listener listener) throws IOException {
+        long start = System.nanoTime();
+        long[] n = new long[5]; // scanned, removed, copies, aliases, bytes
+        boolean hasAliases = StoreScan.hasAliases(repo.etagDir());
+        try (InodeIndex aliases = hasAliases ? new InodeIndex(repo.tmpDir()) : null) {
+            if (aliases != null) {
+                StoreScan.aliases(repo.etagDir(), a -> aliases.addAlias(a.inode(), a.path()));
+                aliases.ready();
+            }
+            // A blob and its overflow copies come one after the other in name order: decide them together.
+            List<StoreScan.StoredFile> group = new ArrayList<>();
+            StoreScan.blobs(repo.sha1Dir(), fan -> true, f -> {
+                if (f.blob() == null) {
+                    return; // not a blob name: verify reports it, gc never touches it
+                }
+                if (!group.isEmpty() && !group.get(0).blob().equals(f.blob())) {
+                    collect(group, aliases, dryRun, listener, n);
+                    group.clear();
+                }
+                group.add(f);
+            });
+            collect(group, aliases, dryRun, listener, n);
+        }
+        repo.catalog().commit();
+        return new Result(n[0], n[1], n[2], n[3], n[4], repo.leftoversRemoved(),
+                (System.nanoTime() - start) / 1_000_000, dryRun);
+    }
+
+    private void collect(List<StoreScan.StoredFile> group, InodeIndex aliases, boolean dryRun, Listener listener,
+                         long[] n) throws IOException {
+        if (group.isEmpty()) {
+            return;
+        }
+        n[0]++;
+        boolean anyUsed = false;
+        List<List<Path>> aliasesOf = new ArrayList<>();
+        for (StoreScan.StoredFile f : group) {
+            List<Path> a = aliases == null ? List.of() : aliases.aliasesOf(f.inode());
+            aliasesOf.add(a);
+            anyUsed |= f.links() - 1 - a.size() > 0;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            StoreScan.StoredFile f = group.get(i);
+            boolean used = f.links() - 1 - aliasesOf.get(i).size() > 0;
+            // The blob itself stays while any copy of it is used: links are made to it first.
+            if (used || f.copy() == 0 && anyUsed) {
+                continue;
+            }
+            if (!dryRun) {
+                for (Path a : aliasesOf.get(i)) {
+                    Files.deleteIfExists(a);
+                }
+                Files.delete(f.path());
+                if (f.copy() == 0) {
+                    repo.catalog().forgetBlob(f.blob());
+                }
+            }
+            listener.removed(f.path(), f.size());
+            n[f.copy() == 0 ? 1 : 2]++;
+            n[3] += aliasesOf.get(i).size();
+            n[4] += f.size();
+        }
+    }
+
+}

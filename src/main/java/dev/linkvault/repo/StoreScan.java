@@ -1,0 +1,142 @@
+package dev.linkvault.repo;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+
+/**
+ * Walks the store: every file under {@code .data/sha1} as a blob (or overflow copy), every file
+ * under {@code .data/etag} as an alias, in name order, one folder in memory at a time.
+ */
+public final class StoreScan {
+    private StoreScan() {}
+
+    /**
+     * One file of {@code .data/sha1}.
+     *
+     * @param blob the blob it holds, or null when the name is not a blob name (a stray file)
+     * @param copy 0 for the blob itself, n for overflow copy {@code .n}
+     */
+    public record StoredFile(Path path, BlobId blob, int copy, long inode, int links, long size) {}
+
+    /** One file of {@code .data/etag}: an ETag alias, a hard link to a blob's inode. */
+    public record Alias(Path path, String etag, long inode, int links) {}
+
+    /** Receives what a scan finds. */
+    public interface Visitor<T> {
+        void visit(T item) throws IOException;
+    }
+
+    /**
+     * Visits the blobs of the fan-out folders whose number (0-255, from the two hex digits)
+     * {@code fanout} accepts.
+     */
+    public static void blobs(Path sha1Dir, IntPredicate fanout, Visitor<StoredFile> visitor) throws IOException {
+        for (Path dir : sorted(sha1Dir)) {
+            String fan = dir.getFileName().toString();
+            if (fan.length() != 2 || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                visitor.visit(new StoredFile(dir, null, 0, 0, 0, 0));
+                continue;
+            }
+            int n;
+            try {
+                n = Integer.parseInt(fan, 16);
+            } catch (NumberFormatException e) {
+                visitor.visit(new StoredFile(dir, null, 0, 0, 0, 0));
+                continue;
+            }
+            if (!fanout.test(n)) {
+                continue;
+            }
+            List<Path> files = sorted(dir);
+            // A blob, then its copies .1, .2, ... .10: whoever groups by blob sees them together.
+            files.sort(Comparator.comparing((Path p) -> base(p)).thenComparingLong(StoreScan::copyNumber));
+            for (Path f : files) {
+                Map<String, Object> a = Files.readAttributes(f, "unix:ino,nlink,size", LinkOption.NOFOLLOW_LINKS);
+                String name = f.getFileName().toString();
+                int copy = 0;
+                int dot = name.indexOf('.');
+                BlobId id = null;
+                try {
+                    if (dot >= 0) {
+                        copy = Integer.parseInt(name.substring(dot + 1));
+                        name = name.substring(0, dot);
+                    }
+                    id = copy >= 0 ? BlobId.parse(fan + name) : null;
+                } catch (IllegalArgumentException notABlobName) {
+                    id = null;
+                }
+                visitor.visit(new StoredFile(f, id, copy, (Long) a.get("ino"), (Integer) a.get("nlink"),
+                        (Long) a.get("size")));
+            }
+        }
+    }
+
+    /** Visits every ETag alias. */
+    public static void aliases(Path etagDir, Visitor<Alias> visitor) throws IOException {
+        if (!Files.isDirectory(etagDir)) {
+            return;
+        }
+        for (Path dir : sorted(etagDir)) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            for (Path f : sorted(dir)) {
+                Map<String, Object> a = Files.readAttributes(f, "unix:ino,nlink", LinkOption.NOFOLLOW_LINKS);
+                visitor.visit(new Alias(f, dir.getFileName().toString() + f.getFileName(), (Long) a.get("ino"),
+                        (Integer) a.get("nlink")));
+            }
+        }
+    }
+
+    /** Whether the store has any alias at all (most local-only repositories have none). */
+    public static boolean hasAliases(Path etagDir) throws IOException {
+        if (!Files.isDirectory(etagDir)) {
+            return false;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(etagDir)) {
+            for (Path d : ds) {
+                try (DirectoryStream<Path> inner = Files.newDirectoryStream(d)) {
+                    if (inner.iterator().hasNext()) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String base(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.indexOf('.');
+        return dot < 0 ? n : n.substring(0, dot);
+    }
+
+    private static long copyNumber(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.indexOf('.');
+        try {
+            return dot < 0 ? 0 : Long.parseLong(n.substring(dot + 1));
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static List<Path> sorted(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                out.add(p);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+}
