@@ -130,7 +130,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "init", "snapshot", "snapshots", "ls", "restore"})
+    @ValueSource(strings = {"", "init", "snapshot", "snapshots", "ls", "restore", "forget", "gc", "verify", "stats", "reindex"})
     void everyCommandHasHelp(String command) {
         Cli c = command.isEmpty() ? lv("--help") : lv(command, "--help");
         assertEquals(0, c.code(), c.toString());

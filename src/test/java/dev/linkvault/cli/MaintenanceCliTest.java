@@ -1,0 +1,167 @@
+package dev.linkvault.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.linkvault.Fixtures;
+import dev.linkvault.repo.Repository;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** forget, gc, verify, stats, reindex and init --adopt through the command line. */
+class MaintenanceCliTest {
+    @TempDir
+    Path dir;
+    Path vault;
+    Path config;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        vault = dir.resolve("vault");
+        config = dir.resolve("vault.yaml");
+        Fixtures.write(dir, "src/a.txt", "alpha");
+        Files.writeString(config, "repository: " + vault + "\nsources:\n  - {type: local, name: docs, path: src}\n"
+                + "retention:\n  keep-last: 1\n");
+    }
+
+    private static Cli lv(String... args) {
+        return Cli.run(args);
+    }
+
+    @Test
+    void forgetShowsItsPlanKeepsWhatTheConfigSaysAndGcFreesTheSpace() throws IOException {
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        Fixtures.write(dir, "src/a.txt", "alpha, edited");
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s2").code());
+
+        Cli dry = lv("-c", config.toString(), "forget", "--dry-run");
+        assertEquals(0, dry.code(), dry.toString());
+        assertTrue(dry.out().contains("keep    s2") && dry.out().contains("last #1"), dry.out());
+        assertTrue(dry.out().contains("remove  s1"), dry.out());
+        assertTrue(Files.exists(vault.resolve("snapshots/s1")));
+
+        Cli forget = lv("-c", config.toString(), "forget", "--prune");
+        assertEquals(0, forget.code(), forget.toString());
+        assertFalse(Files.exists(vault.resolve("snapshots/s1")));
+        assertTrue(forget.out().contains("1 removed") && forget.out().contains("5 B freed"), forget.out());
+
+        Cli none = lv("--repo", vault.toString(), "forget");
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("no retention policy"), none.err());
+        Cli bad = lv("--repo", vault.toString(), "forget", "--keep-within", "3 weeks");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("not a duration"), bad.err());
+    }
+
+    @Test
+    void gcWaitsForNoOneAndIsRefusedWhileAWriterHoldsTheLock() throws IOException {
+        lv("init", vault.toString());
+        try (Repository held = Repository.openForWriting(vault, "linkvault snapshot", true)) {
+            Cli gc = lv("--repo", vault.toString(), "gc");
+            assertEquals(3, gc.code(), gc.toString());
+            assertTrue(gc.err().contains("linkvault snapshot"), gc.err());
+        }
+        Cli gc = lv("--repo", vault.toString(), "gc", "--dry-run");
+        assertEquals(0, gc.code(), gc.toString());
+        assertTrue(gc.out().startsWith("gc dry run: 0 blobs scanned"), gc.out());
+    }
+
+    @Test
+    void verifyExitsWithOneAndNamesTheDamageStatsAndReindexReport() throws IOException {
+        lv("init", vault.toString());
+        lv("-c", config.toString(), "snapshot", "--name", "s1");
+        assertEquals(0, lv("--repo", vault.toString(), "verify").code());
+        Path tree = vault.resolve("snapshots/s1/docs/a.txt");
+        Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(tree, "ALPHA");
+        Cli v = lv("--repo", vault.toString(), "verify", "--subset", "100%");
+        assertEquals(1, v.code(), v.toString());
+        assertTrue(v.out().contains("problem: s1:docs/a.txt: uses blob"), v.out());
+        assertEquals(2, lv("--repo", vault.toString(), "verify", "--subset", "8/7").code());
+
+        JsonNode stats = new ObjectMapper().readTree(lv("--repo", vault.toString(), "stats", "--json").out());
+        assertEquals(1, stats.get("blobs").asLong());
+        assertEquals(5, stats.get("logicalBytes").asLong());
+        Cli re = lv("--repo", vault.toString(), "reindex");
+        assertEquals(0, re.code(), re.toString());
+        assertTrue(re.out().contains("1 complete snapshots"), re.out());
+    }
+
+    /** Lays out a repository exactly as nextcloud-s3-backup leaves one: blobs, ETag links, dated trees of links. */
+    private Map<String, Object> pythonToolRepository() throws IOException {
+        Map<String, Object> inodes = new HashMap<>();
+        String[][] blobs = {{"hello\n", "f572d396fae9206628714fb2ce00f72e94f2258f"}, {"world\n", "9591818c07e900db7e1e0bc4b884c945e6a61b24"}};
+        for (String[] b : blobs) {
+            Path p = vault.resolve(".data/sha1").resolve(b[1].substring(0, 2)).resolve(b[1].substring(2));
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, b[0]);
+            Files.setLastModifiedTime(p, FileTime.from(Instant.parse("2025-05-05T05:05:05Z")));
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("r--r--r--"));
+            inodes.put(b[1], Fixtures.inode(p));
+        }
+        Path hello = vault.resolve(".data/sha1/f5/72d396fae9206628714fb2ce00f72e94f2258f");
+        Path world = vault.resolve(".data/sha1/95/91818c07e900db7e1e0bc4b884c945e6a61b24");
+        Files.createDirectories(vault.resolve(".data/etag/b1"));
+        Files.createLink(vault.resolve(".data/etag/b1/946ac92492d2347c6235b4d2611184"), hello);
+        for (String day : new String[] {"2025-05-05", "2025-05-06"}) {
+            Path t = vault.resolve("snapshots").resolve(day).resolve("alice");
+            Files.createDirectories(t.resolve("docs"));
+            Files.createLink(t.resolve("docs/hello.txt"), hello);
+            Files.createLink(t.resolve("world.txt"), world);
+            Files.writeString(t.resolve("empty.txt"), "");
+        }
+        // One file that is a plain copy rather than a link (a tool interrupted at the wrong time).
+        Files.writeString(vault.resolve("snapshots/2025-05-06/alice/docs/copy.txt"), "hello\n");
+        return inodes;
+    }
+
+    @Test
+    void adoptingANextcloudS3BackupRepositoryKeepsEveryBlobWhereItIsAndMakesItsSnapshotsComplete() throws IOException {
+        Map<String, Object> inodes = pythonToolRepository();
+        Cli refused = lv("init", vault.toString());
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().contains("init --adopt"), refused.err());
+        Cli unmanaged = lv("init", "--adopt", vault.toString());
+        assertEquals(0, unmanaged.code(), unmanaged.toString());
+        assertTrue(unmanaged.out().contains("2 snapshots given manifests") && unmanaged.out().contains("1 copies"),
+                unmanaged.out());
+
+        JsonNode list = new ObjectMapper().readTree(lv("--repo", vault.toString(), "snapshots", "--json").out());
+        assertEquals(2, list.size());
+        for (JsonNode s : list) {
+            assertEquals("complete", s.get("state").asText());
+        }
+        assertEquals(inodes.get("f572d396fae9206628714fb2ce00f72e94f2258f"),
+                Fixtures.inode(vault.resolve(".data/sha1/f5/72d396fae9206628714fb2ce00f72e94f2258f")), "no blob moved");
+        assertEquals(inodes.get("f572d396fae9206628714fb2ce00f72e94f2258f"),
+                Fixtures.inode(vault.resolve("snapshots/2025-05-06/alice/docs/copy.txt")), "the copy is now a link");
+        Cli ls = lv("--repo", vault.toString(), "ls", "-r", "2025-05-05");
+        assertTrue(ls.out().contains("alice/docs/hello.txt") && ls.out().contains("alice/empty.txt"), ls.out());
+        Cli verify = lv("--repo", vault.toString(), "verify");
+        assertEquals(0, verify.code(), verify.toString());
+        Path out = dir.resolve("out");
+        assertEquals(0, lv("--repo", vault.toString(), "restore", "2025-05-05:alice/world.txt", "--to", out.toString()).code());
+        assertEquals("world\n", Files.readString(out.resolve("world.txt")));
+
+        // New snapshots deduplicate against the adopted blobs.
+        Fixtures.write(dir, "src/again.txt", "world\n");
+        Cli snap = lv("-c", config.toString(), "snapshot", "--json");
+        assertEquals(0, snap.code(), snap.toString());
+        JsonNode s = new ObjectMapper().readTree(snap.out());
+        assertEquals(1, s.get("new_blobs").asLong(), "only 'alpha' is new; 'world' was adopted");
+        assertEquals(0, lv("init", "--adopt", vault.toString()).code(), "adopting again is harmless");
+    }
+}
