@@ -53,7 +53,9 @@ public final class GarbageCollector {
             });
             collect(group, aliases, dryRun, listener, n);
         }
-        repo.catalog().commit();
+        if (n[1] > 0 && !dryRun) {
+            repo.catalog().commit();
+        }
         return new Result(n[0], n[1], n[2], n[3], n[4], repo.leftoversRemoved(),
                 (System.nanoTime() - start) / 1_000_000, dryRun);
     }

@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.function.Supplier;
 
 /**
  * The content-addressed store under {@code .data/sha1}. A blob is written to {@code .data/tmp}
@@ -29,7 +30,7 @@ public final class BlobStore {
 
     private final Path sha1Dir;
     private final Path tmpDir;
-    private final Catalog catalog;
+    private final Supplier<Catalog> catalog;
     private final boolean durable;
 
     /** What {@link #put} did. */
@@ -69,7 +70,7 @@ public final class BlobStore {
         }
     }
 
-    BlobStore(Path sha1Dir, Path tmpDir, Catalog catalog, boolean durable) {
+    BlobStore(Path sha1Dir, Path tmpDir, Supplier<Catalog> catalog, boolean durable) {
         this.sha1Dir = sha1Dir;
         this.tmpDir = tmpDir;
         this.catalog = catalog;
@@ -169,7 +170,7 @@ public final class BlobStore {
         Path dst = path(id);
         try {
             linkCreatingParent(dst, tmp);
-            catalog.recordBlob(id, size, sha256);
+            catalog.get().recordBlob(id, size, sha256);
             return new Put(id, size, sha256, id.isCollisionVariant() ? Outcome.COLLISION_INSERTED : Outcome.INSERTED);
         } catch (FileAlreadyExistsException e) {
             Catalog.BlobFacts there = facts(id);
@@ -185,7 +186,7 @@ public final class BlobStore {
 
     /** Size and SHA-256 of a stored blob: from the catalog, else by reading it once. */
     private Catalog.BlobFacts facts(BlobId id) throws IOException {
-        var known = catalog.blob(id);
+        var known = catalog.get().blob(id);
         if (known.isPresent()) {
             return known.get();
         }
@@ -200,7 +201,7 @@ public final class BlobStore {
             }
         }
         String hex = HexFormat.of().formatHex(sha256.digest());
-        catalog.recordBlob(id, size, hex);
+        catalog.get().recordBlob(id, size, hex);
         return new Catalog.BlobFacts(size, hex);
     }
 

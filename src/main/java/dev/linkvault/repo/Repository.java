@@ -31,7 +31,8 @@ public final class Repository implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+@-]{0,99}");
 
     private final Path root;
-    private final Catalog catalog;
+    private final boolean writer;
+    private Catalog catalog; // opened on first use: gc and verify often need none
     private final RepositoryLock lock;
     private final BlobStore blobs;
     private int leftoversRemoved;
@@ -49,11 +50,11 @@ public final class Repository implements AutoCloseable {
     /** One snapshot as found on disk; {@code summary} is null unless complete. */
     public record SnapshotInfo(String name, State state, SnapshotSummary summary) {}
 
-    private Repository(Path root, Catalog catalog, RepositoryLock lock, boolean durable) {
+    private Repository(Path root, RepositoryLock lock, boolean durable) {
         this.root = root;
-        this.catalog = catalog;
+        this.writer = lock != null;
         this.lock = lock;
-        this.blobs = new BlobStore(sha1Dir(), tmpDir(), catalog, durable);
+        this.blobs = new BlobStore(sha1Dir(), tmpDir(), this::catalog, durable);
     }
 
     // ---- layout ----
@@ -101,7 +102,26 @@ public final class Repository implements AutoCloseable {
         return snapshotsDir().resolve(name + PARTIAL);
     }
 
-    public Catalog catalog() {
+    /**
+     * The catalog, opened on first use. A writer that cannot open it fails; a reader falls back
+     * to one in memory (read-only media): the manifests hold the truth.
+     */
+    public synchronized Catalog catalog() {
+        if (catalog == null) {
+            Path file = metaDir().resolve("catalog.sqlite");
+            try {
+                catalog = Catalog.open(file);
+            } catch (IOException | RuntimeException e) {
+                if (writer) {
+                    throw new UserError("cannot open the catalog " + file + ": " + e.getMessage(), e);
+                }
+                try {
+                    catalog = Catalog.inMemory();
+                } catch (IOException e2) {
+                    throw new UserError("cannot open the catalog " + file + ": " + e.getMessage(), e);
+                }
+            }
+        }
         return catalog;
     }
 
@@ -193,17 +213,7 @@ public final class Repository implements AutoCloseable {
      */
     public static Repository openForReading(Path root) {
         checkFormat(root);
-        Catalog catalog;
-        try {
-            catalog = Catalog.open(root.resolve(".linkvault/catalog.sqlite"));
-        } catch (IOException | RuntimeException e) {
-            try {
-                catalog = Catalog.inMemory();
-            } catch (IOException e2) {
-                throw new UserError("cannot open the catalog of " + root + ": " + e.getMessage(), e);
-            }
-        }
-        return new Repository(root, catalog, null, true);
+        return new Repository(root, null, true);
     }
 
     /**
@@ -222,7 +232,7 @@ public final class Repository implements AutoCloseable {
             throw new UserError("cannot lock repository " + root + ": " + BlobStore.reason(e), e);
         }
         try {
-            Repository repo = new Repository(root, Catalog.open(meta.resolve("catalog.sqlite")), lock, durable);
+            Repository repo = new Repository(root, lock, durable);
             repo.recover();
             return repo;
         } catch (IOException | RuntimeException e) {
@@ -276,7 +286,7 @@ public final class Repository implements AutoCloseable {
                 String name = rest.substring(0, Math.max(0, rest.lastIndexOf('-')));
                 if (!name.isEmpty() && !Files.exists(tree(name), LinkOption.NOFOLLOW_LINKS)) {
                     Files.deleteIfExists(manifest(name));
-                    catalog.dropSnapshot(name);
+                    catalog().dropSnapshot(name);
                 }
             }
         }
@@ -317,7 +327,7 @@ public final class Repository implements AutoCloseable {
             Files.deleteIfExists(manifest(name));
             syncDir(manifestsDir());
         }
-        catalog.dropSnapshot(name);
+        catalog().dropSnapshot(name);
         deleteTree(trash);
     }
 
@@ -327,7 +337,7 @@ public final class Repository implements AutoCloseable {
     public List<SnapshotInfo> snapshots() throws IOException {
         Map<String, SnapshotInfo> found = new TreeMap<>();
         Map<String, Catalog.SnapshotRow> cached = new TreeMap<>();
-        for (Catalog.SnapshotRow r : catalog.snapshots()) {
+        for (Catalog.SnapshotRow r : catalog().snapshots()) {
             cached.put(r.name(), r);
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(snapshotsDir())) {
@@ -356,7 +366,7 @@ public final class Repository implements AutoCloseable {
 
     private SnapshotSummary summaryFromManifest(String name) throws IOException {
         SnapshotSummary s = Manifest.read(manifest(name), item -> { });
-        catalog.putSnapshot(name, "complete", s);
+        catalog().putSnapshot(name, "complete", s);
         return s;
     }
 
@@ -433,7 +443,9 @@ public final class Repository implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            catalog.close();
+            if (catalog != null) {
+                catalog.close();
+            }
         } finally {
             if (lock != null) {
                 lock.close();
