@@ -16,6 +16,4 @@ public final class Counters {
     /** Files and bytes the sources hold in all, once counted; -1 until then. */
     public final AtomicLong estimatedFiles = new AtomicLong(-1);
     public final AtomicLong estimatedBytes = new AtomicLong(-1);
-    /** Entries handled (files, folders, symlinks), for the estimate's sake. */
-    public final AtomicLong entries = new AtomicLong();
 }

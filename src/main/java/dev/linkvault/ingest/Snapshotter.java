@@ -374,7 +374,6 @@ public final class Snapshotter {
         }
 
         private void commit(Outcome o) throws IOException {
-            counters.entries.incrementAndGet();
             if (o instanceof Outcome.Done d) {
                 Manifest.Item it = d.item();
                 manifest.item(it);

@@ -117,26 +117,6 @@ public final class RelPath implements Comparable<RelPath> {
         return parts.isEmpty() ? this : new RelPath(parts.subList(0, parts.size() - 1));
     }
 
-    public RelPath child(String name) {
-        String why = problem(name);
-        if (why != null) {
-            List<String> all = new ArrayList<>(parts);
-            all.add(name);
-            throw new BadNameException(display(all), why);
-        }
-        List<String> all = new ArrayList<>(parts.size() + 1);
-        all.addAll(parts);
-        all.add(name);
-        return new RelPath(all);
-    }
-
-    public RelPath prepend(String name) {
-        List<String> all = new ArrayList<>(parts.size() + 1);
-        all.add(name);
-        all.addAll(parts);
-        return of(all);
-    }
-
     /** True if {@code other} is this path or lies below it. */
     public boolean contains(RelPath other) {
         return other.parts.size() >= parts.size() && other.parts.subList(0, parts.size()).equals(parts);
