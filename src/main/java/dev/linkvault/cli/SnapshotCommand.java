@@ -38,11 +38,11 @@ final class SnapshotCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config config = top.requireConfig();
-        List<Source> sources = config.sources().stream().map(Sources::create).toList();
         int n = workers != null ? workers : config.workers() > 0 ? config.workers() : 4;
         if (n < 1 || n > 256) {
             throw new dev.linkvault.UserError("--workers must be from 1 to 256");
         }
+        List<Source> sources = config.sources().stream().map(c -> Sources.create(c, n)).toList();
         boolean live = System.console() != null && !json;
         AtomicBoolean cancel = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
@@ -83,6 +83,7 @@ final class SnapshotCommand implements Callable<Integer> {
             }
             return s.errors() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
         } finally {
+            sources.forEach(Source::close);
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

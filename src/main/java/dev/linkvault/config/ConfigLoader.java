@@ -25,6 +25,14 @@ public final class ConfigLoader {
     private static final Set<String> RETENTION_KEYS = Set.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly",
             "keep-monthly", "keep-yearly", "keep-within");
     private static final Set<String> LOCAL_KEYS = Set.of("type", "name", "path", "include", "ignore");
+    private static final Set<String> NEXTCLOUD_KEYS = Set.of("type", "name", "database", "s3", "mappings");
+    private static final Set<String> DATABASE_KEYS = Set.of("url", "user", "password-env", "password-file",
+            "table-prefix");
+    private static final Set<String> S3_KEYS = Set.of("endpoint", "region", "bucket", "path-style", "access-key-env",
+            "access-key-file", "secret-key-env", "secret-key-file", "object-prefix", "multibucket", "num-buckets",
+            "sse-c-key-env", "sse-c-key-file");
+    private static final Set<String> MAPPING_KEYS = Set.of("user", "storage-id", "path", "as", "exclude-mimetypes",
+            "include", "ignore");
 
     private final Path file;
 
@@ -83,10 +91,17 @@ public final class ConfigLoader {
         }
         List<SourceConfig> sources = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        Set<String> folders = new HashSet<>();
         for (int i = 0; i < list.size(); i++) {
             SourceConfig s = source(list.get(i), "sources[" + i + "]");
             if (!names.add(s.name())) {
                 throw fail("sources[" + i + "].name", "'" + s.name() + "' is used by two sources; names must differ");
+            }
+            for (String f : s.topFolders()) {
+                if (!folders.add(f)) {
+                    throw fail("sources[" + i + "]", "the folder '" + f + "' would be filled by two sources or"
+                            + " mappings; give them different names");
+                }
             }
             sources.add(s);
         }
@@ -140,8 +155,114 @@ public final class ConfigLoader {
                 }
                 return new SourceConfig.Local(name, path(n, "path", at), include, ignore);
             }
-            default -> throw fail(at + ".type", "'" + type + "' is not a source type this version knows; use: local");
+            case "nextcloud" -> {
+                checkKeys(n, at, NEXTCLOUD_KEYS);
+                return new SourceConfig.Nextcloud(name, database(object(n, "database", at), at + ".database"),
+                        s3(object(n, "s3", at), at + ".s3"), mappings(n.get("mappings"), at + ".mappings"));
+            }
+            default -> throw fail(at + ".type", "'" + type + "' is not a source type this version knows;"
+                    + " use: local, nextcloud");
         }
+    }
+
+    private JsonNode object(JsonNode n, String key, String at) {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isObject()) {
+            throw fail(join(at, key), v == null ? "is missing" : "must be a mapping of settings");
+        }
+        return v;
+    }
+
+    private SourceConfig.Database database(JsonNode n, String at) {
+        checkKeys(n, at, DATABASE_KEYS);
+        String url = text(n, "url", at);
+        if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:mariadb:") && !url.startsWith("jdbc:mysql:")
+                && !url.startsWith("jdbc:sqlite:")) {
+            throw fail(at + ".url", "'" + url + "' is not a JDBC URL of PostgreSQL, MariaDB/MySQL or SQLite"
+                    + " (jdbc:postgresql://host/db, jdbc:mariadb://host/db, jdbc:mysql://host/db, jdbc:sqlite:/path)");
+        }
+        String prefix = n.has("table-prefix") ? n.get("table-prefix").asText() : "oc_";
+        if (!prefix.matches("[A-Za-z0-9_]*")) {
+            throw fail(at + ".table-prefix", "'" + prefix + "' may hold only letters, digits and _");
+        }
+        return new SourceConfig.Database(url, n.has("user") ? text(n, "user", at) : null,
+                secret(n, "password", at), prefix);
+    }
+
+    private SourceConfig.S3 s3(JsonNode n, String at) {
+        checkKeys(n, at, S3_KEYS);
+        String endpoint = n.has("endpoint") ? text(n, "endpoint", at) : null;
+        if (endpoint != null && !endpoint.matches("https?://.+")) {
+            throw fail(at + ".endpoint", "'" + endpoint + "' must start with http:// or https://");
+        }
+        SourceConfig.Secret access = secret(n, "access-key", at);
+        SourceConfig.Secret secretKey = secret(n, "secret-key", at);
+        if (access.isSet() != secretKey.isSet()) {
+            throw fail(at, "give both access-key-env/-file and secret-key-env/-file, or neither (then the AWS"
+                    + " SDK's default credential chain is used)");
+        }
+        int buckets = n.has("num-buckets") ? n.get("num-buckets").asInt(-1) : 64;
+        if (buckets < 1) {
+            throw fail(at + ".num-buckets", "must be a whole number, 1 or more");
+        }
+        return new SourceConfig.S3(endpoint, n.has("region") ? text(n, "region", at) : "us-east-1",
+                text(n, "bucket", at), n.path("path-style").asBoolean(false), access, secretKey,
+                n.has("object-prefix") ? n.get("object-prefix").asText() : "urn:oid:",
+                n.path("multibucket").asBoolean(false), buckets, secret(n, "sse-c-key", at));
+    }
+
+    private List<SourceConfig.Mapping> mappings(JsonNode list, String at) {
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw fail(at, "give a list with at least one mapping, for example: [{user: alice, as: alice}]");
+        }
+        List<SourceConfig.Mapping> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode m = list.get(i);
+            String here = at + "[" + i + "]";
+            if (!m.isObject()) {
+                throw fail(here, "each mapping is a mapping with user (or storage-id) and as");
+            }
+            checkKeys(m, here, MAPPING_KEYS);
+            String user = m.has("user") ? text(m, "user", here) : null;
+            Long storage = null;
+            if (m.has("storage-id")) {
+                if (!m.get("storage-id").isIntegralNumber()) {
+                    throw fail(here + ".storage-id", "must be the numeric id of oc_storages");
+                }
+                storage = m.get("storage-id").asLong();
+            }
+            if ((user == null) == (storage == null)) {
+                throw fail(here, "give either user (a Nextcloud user id) or storage-id");
+            }
+            String path = m.has("path") ? m.get("path").asText() : "files/";
+            if (!path.isEmpty() && !path.endsWith("/")) {
+                path = path + "/";
+            }
+            String as = text(m, "as", here);
+            if (!SOURCE_NAME.matcher(as).matches()) {
+                throw fail(here + ".as", "'" + as + "' is not usable as a folder name: use letters, digits and . _ + @ -");
+            }
+            List<String> include = strings(m, "include", here);
+            List<String> ignore = strings(m, "ignore", here);
+            try {
+                PathFilter.of(include, ignore);
+            } catch (IllegalArgumentException e) {
+                throw fail(here, e.getMessage());
+            }
+            out.add(new SourceConfig.Mapping(user, storage, path, as, strings(m, "exclude-mimetypes", here),
+                    include, ignore));
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code <key>-env} or {@code <key>-file}, not both. */
+    private SourceConfig.Secret secret(JsonNode n, String key, String at) {
+        String env = n.has(key + "-env") ? text(n, key + "-env", at) : null;
+        Path f = n.has(key + "-file") ? path(n, key + "-file", at) : null;
+        if (env != null && f != null) {
+            throw fail(join(at, key + "-env"), "give " + key + "-env or " + key + "-file, not both");
+        }
+        return env == null && f == null ? SourceConfig.Secret.NONE : new SourceConfig.Secret(env, f);
     }
 
     private void checkKeys(JsonNode n, String at, Set<String> allowed) {

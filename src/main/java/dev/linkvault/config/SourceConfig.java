@@ -5,9 +5,50 @@ import java.util.List;
 
 /** One entry of the config's {@code sources:} list. */
 public sealed interface SourceConfig {
-    /** The source's folder name in every snapshot. */
+    /** The source's name, unique in the config. */
     String name();
 
+    /** The folders this source fills directly under each snapshot folder; unique across sources. */
+    List<String> topFolders();
+
     /** {@code type: local}: a folder on this machine. */
-    record Local(String name, Path path, List<String> include, List<String> ignore) implements SourceConfig {}
+    record Local(String name, Path path, List<String> include, List<String> ignore) implements SourceConfig {
+        @Override
+        public List<String> topFolders() {
+            return List.of(name);
+        }
+    }
+
+    /** {@code type: nextcloud}: a Nextcloud whose files are in S3 primary storage. */
+    record Nextcloud(String name, Database database, S3 s3, List<Mapping> mappings) implements SourceConfig {
+        @Override
+        public List<String> topFolders() {
+            return mappings.stream().map(Mapping::as).toList();
+        }
+    }
+
+    /** Where Nextcloud's database is; the password is read only when connecting. */
+    record Database(String url, String user, Secret password, String tablePrefix) {}
+
+    /** Nextcloud's S3 settings, with the names of its config.php where they exist. */
+    record S3(String endpoint, String region, String bucket, boolean pathStyle, Secret accessKey, Secret secretKey,
+              String objectPrefix, boolean multibucket, int numBuckets, Secret sseCKey) {}
+
+    /**
+     * One user's tree (or a storage's), put under {@code as} in every snapshot.
+     *
+     * @param storageId a numeric storage id, or null when {@code user} names the storage
+     * @param path      the prefix inside the storage, ending in '/' (default {@code files/})
+     */
+    record Mapping(String user, Long storageId, String path, String as, List<String> excludeMimetypes,
+                   List<String> include, List<String> ignore) {}
+
+    /** A secret named by where to find it (environment variable or file), never by its value. */
+    record Secret(String env, Path file) {
+        public static final Secret NONE = new Secret(null, null);
+
+        public boolean isSet() {
+            return env != null || file != null;
+        }
+    }
 }

@@ -47,6 +47,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * of files. Crash-safety ordering: blobs, then tree links, then manifest, then the tree's name.
  */
 public final class Snapshotter {
+    private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     private final Repository repo;
     private final Clock clock;
     private final ProgressListener listener;
@@ -240,12 +241,12 @@ public final class Snapshotter {
                     if (cancel.get() || fatal.get() != null) {
                         throw new InterruptedException();
                     }
-                    List<String> all = new ArrayList<>(e.path().size() + 1);
-                    all.add(s.name());
-                    all.addAll(e.path());
                     RelPath p;
                     try {
-                        p = RelPath.of(all);
+                        p = RelPath.of(e.path());
+                        if (p.isRoot()) {
+                            throw new BadNameException("", "an entry of source " + s.name() + " has no path");
+                        }
                     } catch (BadNameException bad) {
                         window.put(CompletableFuture.completedFuture(new Outcome.Failed(bad.shownPath(), bad.getMessage())));
                         return;
@@ -261,18 +262,14 @@ public final class Snapshotter {
 
                 @Override
                 public void error(List<String> path, String message) {
-                    List<String> all = new ArrayList<>(path);
-                    all.add(0, s.name());
                     putUninterruptibly(CompletableFuture.completedFuture(
-                            new Outcome.Failed(RelPath.display(all), message)));
+                            new Outcome.Failed(RelPath.display(path), message)));
                 }
 
                 @Override
                 public void note(List<String> path, String message) {
-                    List<String> all = new ArrayList<>(path);
-                    all.add(0, s.name());
                     putUninterruptibly(CompletableFuture.completedFuture(
-                            new Outcome.Noted(RelPath.display(all), message)));
+                            new Outcome.Noted(RelPath.display(path), message)));
                 }
             };
         }
@@ -326,8 +323,14 @@ public final class Snapshotter {
 
         private Outcome read(Source s, RelPath p, Entry e) throws IOException {
             BlobStore.Put put;
-            try (InputStream in = e.content().open()) {
-                put = repo.blobs().put(in, e.mtime());
+            if (e.size() == 0) {
+                // Nothing to read (Nextcloud has such rows by the thousand); a file that grows
+                // meanwhile changes its fingerprint and is read next run.
+                put = new BlobStore.Put(BlobId.EMPTY, 0, EMPTY_SHA256, BlobStore.Outcome.EMPTY);
+            } else {
+                try (InputStream in = e.content().open()) {
+                    put = repo.blobs().put(in, e.mtime());
+                }
             }
             boolean unchanged = e.content().stillMatches(e.fingerprint());
             writer.file(p, put.id(), e.mtime());

@@ -73,10 +73,10 @@ public final class Adopter {
             new LocalSource(name, tree, PathFilter.none()).scan(new Sink() {
                 @Override
                 public void entry(Entry e) {
-                    if (e.path().isEmpty()) {
-                        return;
+                    if (e.path().size() < 2) {
+                        return; // the snapshot folder itself
                     }
-                    String path = String.join("/", e.path());
+                    String path = String.join("/", e.path().subList(1, e.path().size()));
                     try {
                         switch (e.type()) {
                             case DIR -> {
@@ -104,9 +104,10 @@ public final class Adopter {
                 @Override
                 public void error(List<String> path, String message) {
                     c[4]++;
-                    problems.accept(name + ":" + String.join("/", path) + ": " + message);
+                    String rel = String.join("/", path.subList(1, path.size()));
+                    problems.accept(name + ":" + rel + ": " + message);
                     try {
-                        w.error(String.join("/", path), message);
+                        w.error(rel, message);
                     } catch (IOException x) {
                         throw new UncheckedIOException(x);
                     }
@@ -114,7 +115,7 @@ public final class Adopter {
 
                 @Override
                 public void note(List<String> path, String message) {
-                    problems.accept(name + ":" + String.join("/", path) + ": " + message);
+                    problems.accept(name + ":" + String.join("/", path.subList(1, path.size())) + ": " + message);
                 }
             });
             w.finish(new SnapshotSummary(name, taken.toString(), taken.toString(), 0, c[0], c[1], c[2], c[3], 0, 0,

@@ -55,10 +55,16 @@ public final class StoreScan {
             if (!fanout.test(n)) {
                 continue;
             }
-            List<Path> files = sorted(dir);
             // A blob, then its copies .1, .2, ... .10: whoever groups by blob sees them together.
-            files.sort(Comparator.comparing((Path p) -> base(p)).thenComparingLong(StoreScan::copyNumber));
-            for (Path f : files) {
+            List<Named> named = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                for (Path p : ds) {
+                    named.add(new Named(p, base(p), copyNumber(p)));
+                }
+            }
+            named.sort(Comparator.comparing(Named::base).thenComparingLong(Named::copy));
+            for (Named nf : named) {
+                Path f = nf.path();
                 Map<String, Object> a = Files.readAttributes(f, "unix:ino,nlink,size", LinkOption.NOFOLLOW_LINKS);
                 String name = f.getFileName().toString();
                 int copy = 0;
@@ -112,6 +118,8 @@ public final class StoreScan {
         }
         return false;
     }
+
+    private record Named(Path path, String base, long copy) {}
 
     private static String base(Path p) {
         String n = p.getFileName().toString();

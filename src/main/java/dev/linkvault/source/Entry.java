@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * One thing a source offers: a file, a directory or a symlink, with its raw (untrusted) path
- * components relative to the source's root. The root itself is the entry with an empty path.
+ * components relative to the snapshot folder: the first is the source's top folder.
  *
  * @param key         what identifies this object in the source across runs (local: the path)
  * @param fingerprint what changes when the content may have changed (local: size, mtime, ctime, inode)

@@ -3,8 +3,8 @@ package dev.linkvault.source;
 import java.io.IOException;
 
 /** A tree of files to snapshot. Sources are read-only: nothing here ever writes to one. */
-public interface Source {
-    /** The name of the top folder this source gets in every snapshot. */
+public interface Source extends AutoCloseable {
+    /** The source's name, unique in a config; what the catalog files its objects under. */
     String name();
 
     /**
@@ -19,9 +19,15 @@ public interface Source {
     default void check() throws IOException {}
 
     /**
-     * Streams every entry to the sink. Memory must not grow with the number of entries.
+     * Streams every entry to the sink, with paths relative to the snapshot folder (their first
+     * component is a top folder of this source's own, such as its name). Memory must not grow
+     * with the number of entries.
      *
      * @throws IOException when the source as a whole cannot be read (missing folder, database down)
      */
     void scan(Sink sink) throws IOException, InterruptedException;
+
+    /** Releases connections (database, S3) the source opened. */
+    @Override
+    default void close() {}
 }

@@ -201,7 +201,10 @@ class SnapshotterTest {
         @Override
         public void scan(Sink sink) throws InterruptedException {
             for (Entry e : entries) {
-                sink.entry(e);
+                List<String> path = new ArrayList<>(e.path());
+                path.add(0, name);
+                sink.entry(new Entry(path, e.type(), e.size(), e.mtime(), e.mode(), e.key(), e.fingerprint(),
+                        e.knownSha1(), e.linkTarget(), e.content()));
             }
         }
     }

@@ -74,8 +74,8 @@ public final class LocalSource implements Source {
     @Override
     public void scan(Sink sink) throws IOException, InterruptedException {
         Map<String, Object> a = rootAttributes();
-        sink.entry(Entry.dir(List.of(), mtime(a), mode(a) & 07777));
-        new Walk(sink).dir(root, new ArrayList<>());
+        sink.entry(Entry.dir(List.of(name), mtime(a), mode(a) & 07777));
+        new Walk(sink).dir(root, List.of(name));
     }
 
     private static int mode(Map<String, Object> a) {
@@ -128,7 +128,7 @@ public final class LocalSource implements Source {
                 sink.error(parts, "name is not valid UTF-8; rename it to back it up");
                 return;
             }
-            String rel = String.join("/", parts);
+            String rel = String.join("/", parts.subList(1, parts.size()));
             Map<String, Object> a;
             try {
                 a = Files.readAttributes(child, ATTRS, LinkOption.NOFOLLOW_LINKS);

@@ -27,7 +27,7 @@ class LocalSourceTest {
         new LocalSource("s", src, PathFilter.of(include, ignore)).scan(new Sink() {
             @Override
             public void entry(Entry e) {
-                seen.add(e.type().name().charAt(0) + " " + String.join("/", e.path()));
+                seen.add(e.type().name().charAt(0) + " " + String.join("/", e.path().subList(1, e.path().size())));
             }
 
             @Override
@@ -37,7 +37,7 @@ class LocalSourceTest {
 
             @Override
             public void note(List<String> path, String message) {
-                notes.add(String.join("/", path) + ": " + message);
+                notes.add(String.join("/", path.subList(1, path.size())) + ": " + message);
             }
         });
     }

@@ -1,0 +1,353 @@
+package dev.linkvault.source.nextcloud;
+
+import dev.linkvault.config.Secrets;
+import dev.linkvault.config.SourceConfig;
+import dev.linkvault.source.Content;
+import dev.linkvault.source.Entry;
+import dev.linkvault.source.Sink;
+import dev.linkvault.source.Source;
+import dev.linkvault.source.local.PathFilter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.function.Supplier;
+import org.sqlite.SQLiteConfig;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * A Nextcloud with S3 primary storage: names from {@code oc_filecache} (PostgreSQL, MariaDB/MySQL
+ * or SQLite, read-only, one consistent transaction), bytes from objects {@code urn:oid:<fileid>}.
+ * Each mapping (a user's or a storage's tree below a prefix) becomes one top folder of the
+ * snapshot. Rows stream in fileid order; nothing is held per row.
+ */
+public final class NextcloudSource implements Source {
+    static final String FOLDER = "httpd/unix-directory";
+
+    private final SourceConfig.Nextcloud config;
+    private final Supplier<S3Client> s3;
+    private S3Client client;
+    private List<Target> targets;
+
+    /** A mapping resolved against the database: which storage, which bucket. */
+    record Target(SourceConfig.Mapping mapping, long storage, String bucket, PathFilter filter) {}
+
+    public NextcloudSource(SourceConfig.Nextcloud config, Supplier<S3Client> factory) {
+        this.config = config;
+        this.s3 = () -> {
+            synchronized (this) {
+                if (client == null) {
+                    client = factory.get();
+                }
+                return client;
+            }
+        };
+    }
+
+    @Override
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    private String table(String t) {
+        return config.database().tablePrefix() + t;
+    }
+
+    /** Connects read-only; every failure names the database (never its password) and the fix. */
+    Connection connect() throws IOException {
+        SourceConfig.Database db = config.database();
+        Properties p = db.url().startsWith("jdbc:sqlite:") ? readOnlySqlite() : new Properties();
+        if (db.user() != null) {
+            p.setProperty("user", db.user());
+        }
+        String password = Secrets.read(db.password(), "the database password");
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        try {
+            Connection c = DriverManager.getConnection(db.url(), p);
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            if (!db.url().startsWith("jdbc:sqlite:")) {
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            }
+            return c;
+        } catch (SQLException e) {
+            throw new IOException("cannot connect to the Nextcloud database " + withoutSecrets(db.url()) + " of source '"
+                    + name() + "': " + e.getMessage() + "; check database.url, user and password", e);
+        }
+    }
+
+    private static Properties readOnlySqlite() {
+        SQLiteConfig c = new SQLiteConfig();
+        c.setReadOnly(true);
+        return c.toProperties();
+    }
+
+    static String withoutSecrets(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    @Override
+    public void check() throws IOException {
+        try (Connection c = connect()) {
+            for (String t : new String[] {"filecache", "storages", "mimetypes"}) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table(t) + " WHERE 1 = 0")) {
+                    ps.executeQuery().close();
+                } catch (SQLException e) {
+                    throw new IOException("the Nextcloud database of source '" + name() + "' has no table " + table(t)
+                            + "; set database.table-prefix to config.php's dbtableprefix");
+                }
+            }
+            List<Target> out = new ArrayList<>();
+            for (SourceConfig.Mapping m : config.mappings()) {
+                out.add(new Target(m, storageOf(c, m), bucketOf(c, m), PathFilter.of(m.include(), m.ignore())));
+            }
+            c.rollback();
+            targets = out;
+        } catch (SQLException e) {
+            throw new IOException("reading the Nextcloud database of source '" + name() + "' failed: " + e.getMessage(), e);
+        }
+        for (String bucket : targets.stream().map(Target::bucket).distinct().toList()) {
+            checkBucket(bucket);
+        }
+    }
+
+    private long storageOf(Connection c, SourceConfig.Mapping m) throws SQLException, IOException {
+        if (m.storageId() != null) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT numeric_id FROM " + table("storages")
+                    + " WHERE numeric_id = ?")) {
+                ps.setLong(1, m.storageId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IOException("storage-id " + m.storageId() + " (mapping '" + m.as() + "') is not in "
+                                + table("storages"));
+                    }
+                    return rs.getLong(1);
+                }
+            }
+        }
+        String id = "object::user:" + m.user();
+        if (id.length() > 64) {
+            id = md5(id); // Nextcloud stores long storage ids as their MD5
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT numeric_id FROM " + table("storages") + " WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IOException("user '" + m.user() + "' (mapping '" + m.as() + "') has no storage 'object::user:"
+                            + m.user() + "' in " + table("storages") + "; check the user id (not the display name),"
+                            + " or give storage-id");
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The user's bucket: with multibucket, the one Nextcloud recorded in oc_preferences. */
+    private String bucketOf(Connection c, SourceConfig.Mapping m) throws SQLException {
+        String base = config.s3().bucket();
+        if (!config.s3().multibucket()) {
+            return base;
+        }
+        if (m.user() == null) {
+            return base + "0";
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT configvalue FROM " + table("preferences")
+                + " WHERE userid = ? AND appid = 'homeobjectstore' AND configkey = 'bucket'")) {
+            ps.setString(1, m.user());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    String v = rs.getString(1);
+                    return v.matches("\\d+") ? base + v : v;
+                }
+            }
+        }
+        return base + "0";
+    }
+
+    private void checkBucket(String bucket) throws IOException {
+        try {
+            s3.get().headBucket(b -> b.bucket(bucket));
+        } catch (NoSuchBucketException e) {
+            throw new IOException("bucket '" + bucket + "' of source '" + name() + "' does not exist"
+                    + (config.s3().endpoint() == null ? "" : " at " + config.s3().endpoint()) + "; check s3.bucket");
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new IOException("bucket '" + bucket + "' of source '" + name() + "' does not exist; check s3.bucket");
+            }
+            if (e.statusCode() == 403) {
+                throw new IOException("access to bucket '" + bucket + "' of source '" + name() + "' is denied; check the"
+                        + " S3 keys (s3.access-key-env, s3.secret-key-env)");
+            }
+            throw new IOException("bucket '" + bucket + "' of source '" + name() + "': " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("cannot reach S3 for source '" + name() + "'"
+                    + (config.s3().endpoint() == null ? "" : " at " + config.s3().endpoint()) + ": " + e.getMessage()
+                    + "; check s3.endpoint and the network", e);
+        }
+    }
+
+    @Override
+    public void scan(Sink sink) throws IOException, InterruptedException {
+        if (targets == null) {
+            check();
+        }
+        try (Connection c = connect()) {
+            for (Target t : targets) {
+                scan(c, t, sink);
+            }
+            c.rollback();
+        } catch (SQLException e) {
+            throw new IOException("reading the Nextcloud database of source '" + name() + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void scan(Connection c, Target t, Sink sink) throws SQLException, InterruptedException {
+        String prefix = t.mapping().path();
+        String root = prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
+        String sql = "SELECT f.fileid, f.path, m.mimetype, f.size, f.mtime, f.etag, f.checksum FROM " + table("filecache")
+                + " f JOIN " + table("mimetypes") + " m ON m.id = f.mimetype WHERE f.storage = ? AND (f.path = ? OR f.path"
+                + " LIKE ? ESCAPE '!') ORDER BY f.fileid";
+        try (PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+            ps.setFetchSize(1000);
+            ps.setLong(1, t.storage());
+            ps.setString(2, root);
+            ps.setString(3, likeEscape(prefix) + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Entry e = entry(t, rs, prefix, root);
+                    if (e != null) {
+                        sink.entry(e);
+                    }
+                }
+            }
+        }
+    }
+
+    static String likeEscape(String s) {
+        return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+
+    private Entry entry(Target t, ResultSet rs, String prefix, String root) throws SQLException {
+        long fileid = rs.getLong(1);
+        String path = rs.getString(2);
+        String mimetype = rs.getString(3);
+        long size = rs.getLong(4);
+        Instant mtime = Instant.ofEpochSecond(rs.getLong(5));
+        String rel = path.equals(root) ? "" : path.substring(prefix.length());
+        List<String> parts = new ArrayList<>();
+        parts.add(t.mapping().as());
+        if (!rel.isEmpty()) {
+            for (String p : rel.split("/", -1)) {
+                parts.add(p);
+            }
+        }
+        if (FOLDER.equals(mimetype)) {
+            if (!rel.isEmpty() && t.filter().prunes(rel)) {
+                return null;
+            }
+            return Entry.dir(parts, mtime, 0755);
+        }
+        String name = parts.get(parts.size() - 1);
+        if (name.endsWith(".part") || !t.filter().keeps(rel) || excluded(t.mapping(), mimetype)) {
+            return null;
+        }
+        String key = t.storage() + ":" + fileid;
+        String fingerprint = rs.getString(6) + ":" + size + ":" + mtime.getEpochSecond();
+        String objectKey = config.s3().objectPrefix() + fileid;
+        return Entry.file(parts, size, mtime, 0644, key, fingerprint, sha1Of(rs.getString(7)),
+                new ObjectContent(t.bucket(), objectKey));
+    }
+
+    private static boolean excluded(SourceConfig.Mapping m, String mimetype) {
+        for (String pattern : m.excludeMimetypes()) {
+            if (pattern.endsWith("/*") ? mimetype.startsWith(pattern.substring(0, pattern.length() - 1))
+                    : pattern.equals(mimetype)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The SHA-1 in a checksum column ({@code SHA1:<hex> MD5:<hex> ...}), or null. Advisory only. */
+    static String sha1Of(String checksum) {
+        if (checksum == null) {
+            return null;
+        }
+        for (String part : checksum.trim().split("\\s+")) {
+            if (part.regionMatches(true, 0, "SHA1:", 0, 5) && part.length() == 45) {
+                return part.substring(5).toLowerCase(Locale.ROOT);
+            }
+        }
+        return null;
+    }
+
+    private static String md5(String s) {
+        return HexFormat.of().formatHex(digest("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest digest(String a) {
+        try {
+            return MessageDigest.getInstance(a);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One object, fetched with a single streamed GET (with the SSE-C key when the bucket needs one). */
+    private final class ObjectContent implements Content {
+        private final String bucket;
+        private final String key;
+
+        ObjectContent(String bucket, String key) {
+            this.bucket = bucket;
+            this.key = key;
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            GetObjectRequest.Builder r = GetObjectRequest.builder().bucket(bucket).key(key);
+            String sseC = Secrets.read(config.s3().sseCKey(), "the SSE-C key");
+            if (sseC != null) {
+                byte[] raw = Base64.getDecoder().decode(sseC);
+                r.sseCustomerAlgorithm("AES256").sseCustomerKey(sseC)
+                        .sseCustomerKeyMD5(Base64.getEncoder().encodeToString(digest("MD5").digest(raw)));
+            }
+            try {
+                return s3.get().getObject(r.build());
+            } catch (NoSuchKeyException e) {
+                throw new IOException("object " + key + " is missing from bucket " + bucket
+                        + " (the database row points at an object that is gone)");
+            } catch (SdkException e) {
+                throw new IOException("cannot download " + key + " from bucket " + bucket + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

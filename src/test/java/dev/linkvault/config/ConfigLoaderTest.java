@@ -1,0 +1,89 @@
+package dev.linkvault.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.linkvault.UserError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Config load(String yaml) throws IOException {
+        Path f = dir.resolve("vault.yaml");
+        Files.writeString(f, yaml);
+        return ConfigLoader.load(f);
+    }
+
+    @Test
+    void theNextcloudConfigOfTheDocsWorksAsWritten() throws IOException {
+        Config c = load("""
+                repository: /srv/vault
+                sources:
+                  - type: nextcloud
+                    name: nc
+                    database:
+                      url: jdbc:postgresql://db.example/nextcloud   # also jdbc:mariadb://, jdbc:mysql://, jdbc:sqlite:
+                      user: backup
+                      password-env: NC_DB_PASSWORD                 # or password-file:
+                      table-prefix: oc_                            # default oc_
+                    s3:
+                      endpoint: https://s3.example                 # omit for AWS
+                      region: eu-west-1
+                      bucket: nextcloud
+                      path-style: true
+                      access-key-env: AWS_ACCESS_KEY_ID            # default: the AWS SDK's default credential chain
+                      secret-key-env: AWS_SECRET_ACCESS_KEY
+                      # object-prefix: 'urn:oid:'   multibucket: true   num-buckets: 64   sse-c-key-env: NC_SSE_C_KEY
+                    mappings:
+                      - user: alice                 # storage 'object::user:alice'; or storage-id: 7
+                        path: files/                # prefix inside that storage (default files/)
+                        as: alice                   # snapshots/<name>/alice/<path relative to the prefix>
+                        # exclude-mimetypes: [video/*]  include: [...]  ignore: [...]
+                """);
+        SourceConfig.Nextcloud n = (SourceConfig.Nextcloud) c.sources().get(0);
+        assertEquals("jdbc:postgresql://db.example/nextcloud", n.database().url());
+        assertEquals("NC_DB_PASSWORD", n.database().password().env());
+        assertEquals("urn:oid:", n.s3().objectPrefix());
+        assertTrue(n.s3().pathStyle());
+        assertEquals("AWS_ACCESS_KEY_ID", n.s3().accessKey().env());
+        assertEquals(List.of("alice"), n.topFolders());
+        assertEquals("files/", n.mappings().get(0).path());
+    }
+
+    @Test
+    void nextcloudMistakesNameTheKey() {
+        String base = "sources:\n  - type: nextcloud\n    name: nc\n";
+        String db = "    database: {url: 'jdbc:sqlite:/x.db'}\n";
+        String s3 = "    s3: {bucket: b}\n";
+        String[][] cases = {
+            {base + s3 + "    mappings: [{user: a, as: a}]\n", "sources[0].database: is missing"},
+            {base + "    database: {url: 'postgres://x'}\n" + s3 + "    mappings: [{user: a, as: a}]\n", "is not a JDBC URL"},
+            {base + db + "    s3: {bucket: b, access-key-env: A}\n    mappings: [{user: a, as: a}]\n", "give both access-key"},
+            {base + db + s3 + "    mappings: [{user: a}]\n", "mappings[0].as: is missing"},
+            {base + db + s3 + "    mappings: [{user: a, storage-id: 3, as: a}]\n", "give either user"},
+            {base + db + "    s3: {bucket: b, password-env: X}\n    mappings: [{user: a, as: a}]\n", "s3.password-env: unknown setting"},
+            {base + db + s3 + "    mappings: [{user: a, as: docs}]\n  - {type: local, name: docs, path: x}\n",
+                "the folder 'docs' would be filled by two sources"},
+        };
+        for (String[] c : cases) {
+            UserError e = assertThrows(UserError.class, () -> load(c[0]), c[0]);
+            assertTrue(e.getMessage().contains(c[1]), "expected '" + c[1] + "' in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aRetentionBlockIsRead() throws IOException {
+        Config c = load("sources: [{type: local, name: d, path: x}]\nretention: {keep-daily: 7, keep-within: 2m}\n");
+        assertEquals(7, c.retention().daily());
+        assertEquals("2m", c.retention().within());
+        assertThrows(UserError.class, () -> load("sources: [{type: local, name: d, path: x}]\nretention: {keep-daily: -1}\n"));
+    }
+}

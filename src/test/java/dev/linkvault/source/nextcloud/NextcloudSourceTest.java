@@ -1,0 +1,223 @@
+package dev.linkvault.source.nextcloud;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.linkvault.UserError;
+import dev.linkvault.config.SourceConfig;
+import dev.linkvault.ingest.ProgressListener;
+import dev.linkvault.ingest.Snapshotter;
+import dev.linkvault.repo.Repository;
+import dev.linkvault.s3.S3Clients;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The nextcloud source against a real S3 server (S3Proxy, in this JVM) and a real SQLite database. */
+class NextcloudSourceTest {
+    private static final AtomicInteger BUCKETS = new AtomicInteger();
+    static S3Proxy server;
+    static CountingProxy wire;
+    static S3Client direct;
+
+    @TempDir
+    Path dir;
+    String bucket;
+    NextcloudFixture fixture;
+    Repository repo;
+    final List<String> problems = new ArrayList<>();
+
+    @BeforeAll
+    static void startS3() throws Exception {
+        server = S3Proxy.builder().blobStore(new TransientNio2BlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "test-access", "test-secret").build();
+        server.start();
+        while (!"STARTED".equals(server.getState())) {
+            Thread.sleep(10);
+        }
+        wire = new CountingProxy(server.getPort());
+        direct = S3Clients.create(s3Config("http://127.0.0.1:" + server.getPort(), "any", null), 4);
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        direct.close();
+        wire.close();
+        server.stop();
+    }
+
+    private static SourceConfig.S3 s3Config(String endpoint, String bucket, Path keys) {
+        SourceConfig.Secret access = keys == null ? SourceConfig.Secret.NONE : new SourceConfig.Secret(null, keys.resolve("access"));
+        SourceConfig.Secret secret = keys == null ? SourceConfig.Secret.NONE : new SourceConfig.Secret(null, keys.resolve("secret"));
+        if (keys == null) {
+            System.setProperty("aws.accessKeyId", "test-access");
+            System.setProperty("aws.secretAccessKey", "test-secret");
+        }
+        return new SourceConfig.S3(endpoint, "us-east-1", bucket, true, access, secret, "urn:oid:", false, 64,
+                SourceConfig.Secret.NONE);
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        bucket = "nextcloud" + BUCKETS.incrementAndGet();
+        direct.createBucket(b -> b.bucket(bucket));
+        Files.writeString(dir.resolve("access"), "test-access\n");
+        Files.writeString(dir.resolve("secret"), "test-secret\n");
+        fixture = new NextcloudFixture();
+        try (Connection c = DriverManager.getConnection(dbUrl())) {
+            c.setAutoCommit(false);
+            NextcloudFixture.createTables(c, false);
+            fixture.populate(c, direct, bucket);
+        }
+        Repository.init(dir.resolve("vault"));
+        repo = Repository.openForWriting(dir.resolve("vault"), "test", true);
+        wire.reset();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        repo.close();
+    }
+
+    private String dbUrl() {
+        return "jdbc:sqlite:" + dir.resolve("nextcloud.db");
+    }
+
+    private SourceConfig.Nextcloud config(String prefix, String bucketName, List<SourceConfig.Mapping> mappings) {
+        return new SourceConfig.Nextcloud("nc", new SourceConfig.Database(dbUrl(), null, SourceConfig.Secret.NONE, prefix),
+                s3Config("http://127.0.0.1:" + wire.port(), bucketName, dir), mappings);
+    }
+
+    private static SourceConfig.Mapping user(String user, String path, String as) {
+        return new SourceConfig.Mapping(user, null, path, as, List.of(), List.of(), List.of());
+    }
+
+    private SourceConfig.Nextcloud aliceAndBob() {
+        return config("oc_", bucket, List.of(user("alice", "files/", "alice"), user("bob", "files/", "bob")));
+    }
+
+    private Snapshotter.Result snapshot(String name, SourceConfig.Nextcloud cfg) throws Exception {
+        try (NextcloudSource source = new NextcloudSource(cfg, () -> S3Clients.create(cfg.s3(), 4))) {
+            Snapshotter s = new Snapshotter(repo, Clock.fixed(Instant.parse("2026-11-21T03:00:00Z"), ZoneOffset.UTC),
+                    new ProgressListener() {
+                        @Override
+                        public void problem(Severity severity, String path, String message) {
+                            problems.add(severity + " " + path + ": " + message);
+                        }
+                    });
+            return s.run(List.of(source), new Snapshotter.Options(name, "yyyy-MM-dd", ZoneOffset.UTC, 4),
+                    new AtomicBoolean());
+        }
+    }
+
+    @Test
+    void eachUsersTreeBecomesAFolderOfTheSnapshotWithTheRightNamesAndBytes() throws Exception {
+        Snapshotter.Result r = snapshot("s1", aliceAndBob());
+        Path tree = dir.resolve("vault/snapshots/s1");
+        for (Map.Entry<String, String> e : fixture.alice.entrySet()) {
+            assertEquals(e.getValue(), Files.readString(tree.resolve("alice").resolve(e.getKey())), e.getKey());
+        }
+        for (Map.Entry<String, String> e : fixture.bob.entrySet()) {
+            assertEquals(e.getValue(), Files.readString(tree.resolve("bob").resolve(e.getKey())), e.getKey());
+        }
+        assertFalse(Files.exists(tree.resolve("alice/upload.txt.ocTransferId123.part")), "uploads in progress are skipped");
+        assertFalse(Files.exists(tree.resolve("alice/files_trashbin")), "the trash bin is outside files/");
+        assertEquals(Instant.ofEpochSecond(1600000002), Files.getLastModifiedTime(tree.resolve("alice/Docs")).toInstant());
+        assertEquals(Instant.ofEpochSecond(1600000100),
+                Files.getLastModifiedTime(tree.resolve("alice/Docs/report 2024.txt")).toInstant(), "the row's mtime");
+        assertEquals(1, r.summary().errors(), problems.toString());
+        assertTrue(problems.get(0).contains("alice/gone.txt") && problems.get(0).contains("urn:oid:" + fixture.goneFileId)
+                && problems.get(0).contains("missing"), problems.toString());
+        assertEquals(fixture.alice.size() + fixture.bob.size(), r.summary().files());
+        assertEquals(fixture.alice.size() + fixture.bob.size() - 1 + 1, wire.count("GET object"),
+                "one GET per file, none for the empty one, one for the missing object: " + wire);
+    }
+
+    @Test
+    void anUnchangedRerunMakesNoObjectRequestAtAll() throws Exception {
+        snapshot("s1", aliceAndBob());
+        wire.reset();
+        Snapshotter.Result again = snapshot("s2", aliceAndBob());
+        assertEquals(0, again.summary().filesRead());
+        assertEquals(1, again.summary().errors());
+        assertEquals(1, wire.count("GET object"), "only the row whose object is missing is tried again: " + wire);
+        assertEquals(0, wire.count("HEAD object"), wire.toString());
+        assertEquals(2, wire.total(), "and the bucket check: " + wire);
+        assertEquals("the report", Files.readString(dir.resolve("vault/snapshots/s2/bob/same-as-alice.txt")));
+    }
+
+    @Test
+    void aChangedRowIsDownloadedAgain() throws Exception {
+        snapshot("s1", aliceAndBob());
+        try (Connection c = DriverManager.getConnection(dbUrl())) {
+            long id = NextcloudFixture.row(c, 1, "files/new.txt", 2, 3, 1600000200, null);
+            direct.putObject(b -> b.bucket(bucket).key("urn:oid:" + id),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString("new"));
+        }
+        wire.reset();
+        Snapshotter.Result r = snapshot("s2", aliceAndBob());
+        assertEquals(1, r.summary().filesRead(), "only the new file");
+        assertEquals(1, r.summary().errors(), "gone.txt is still missing");
+        assertEquals("new", Files.readString(dir.resolve("vault/snapshots/s2/alice/new.txt")));
+    }
+
+    @Test
+    void percentAndUnderscoreInAPrefixAreLiteral() throws Exception {
+        try (Connection c = DriverManager.getConnection(dbUrl())) {
+            long id = NextcloudFixture.row(c, 1, "files/axb/not-me.txt", 2, 6, 1600000300, null);
+            direct.putObject(b -> b.bucket(bucket).key("urn:oid:" + id),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString("not me"));
+        }
+        snapshot("s1", config("oc_", bucket, List.of(user("alice", "files/a_b/", "ab"))));
+        Path tree = dir.resolve("vault/snapshots/s1/ab");
+        assertEquals("in a_b", Files.readString(tree.resolve("in.txt")));
+        try (var s = Files.list(tree)) {
+            assertEquals(1, s.count(), "files/axb/ does not match the prefix files/a_b/");
+        }
+    }
+
+    @Test
+    void badSettingsAreOneClearErrorAndWriteNothing() throws Exception {
+        String[][] cases = {
+            {"wp_", bucket, "alice", "has no table wp_filecache; set database.table-prefix"},
+            {"oc_", bucket, "mallory", "user 'mallory' (mapping 'm') has no storage"},
+            {"oc_", "no-such-bucket", "alice", "bucket 'no-such-bucket' of source 'nc' does not exist"},
+        };
+        for (String[] c : cases) {
+            SourceConfig.Nextcloud cfg = config(c[0], c[1], List.of(user(c[2], "files/", "m")));
+            UserError e = assertThrows(UserError.class, () -> snapshot("x", cfg));
+            assertTrue(e.getMessage().contains(c[3]), e.getMessage());
+        }
+        SourceConfig.Nextcloud unreachable = new SourceConfig.Nextcloud("nc", new SourceConfig.Database(
+                "jdbc:postgresql://127.0.0.1:1/nextcloud", "backup", SourceConfig.Secret.NONE, "oc_"),
+                s3Config("http://127.0.0.1:" + wire.port(), bucket, dir), List.of(user("alice", "files/", "a")));
+        UserError e = assertThrows(UserError.class, () -> snapshot("x", unreachable));
+        assertTrue(e.getMessage().contains("cannot connect to the Nextcloud database jdbc:postgresql://127.0.0.1:1"),
+                e.getMessage());
+        try (var s = Files.list(dir.resolve("vault/snapshots"))) {
+            assertEquals(0, s.count(), "nothing was written");
+        }
+    }
+}
