@@ -93,7 +93,7 @@ final class NextcloudFixture {
 
     private static long storage(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO oc_storages(id) VALUES (?)",
-                Statement.RETURN_GENERATED_KEYS)) {
+                new String[] {"numeric_id"})) {
             ps.setString(1, id);
             ps.executeUpdate();
             return key(ps);
@@ -102,7 +102,7 @@ final class NextcloudFixture {
 
     private static long mimetype(Connection c, String m) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO oc_mimetypes(mimetype) VALUES (?)",
-                Statement.RETURN_GENERATED_KEYS)) {
+                new String[] {"id"})) {
             ps.setString(1, m);
             ps.executeUpdate();
             return key(ps);
@@ -113,7 +113,7 @@ final class NextcloudFixture {
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO oc_filecache(storage, path, path_hash, name,"
                 + " mimetype, size, mtime, storage_mtime, etag, checksum) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                Statement.RETURN_GENERATED_KEYS)) {
+                new String[] {"fileid"})) {
             ps.setLong(1, storage);
             ps.setString(2, path);
             ps.setString(3, md5(path));

@@ -37,6 +37,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /** The nextcloud source against a real S3 server (S3Proxy, in this JVM) and a real SQLite database. */
 class NextcloudSourceTest {
+    /** The database the fixture lives in; a subclass runs every test against PostgreSQL instead. */
+    String dbUrl;
     private static final AtomicInteger BUCKETS = new AtomicInteger();
     static S3Proxy server;
     static CountingProxy wire;
@@ -86,9 +88,10 @@ class NextcloudSourceTest {
         Files.writeString(dir.resolve("access"), "test-access\n");
         Files.writeString(dir.resolve("secret"), "test-secret\n");
         fixture = new NextcloudFixture();
-        try (Connection c = DriverManager.getConnection(dbUrl())) {
+        dbUrl = freshDatabase();
+        try (Connection c = DriverManager.getConnection(dbUrl)) {
             c.setAutoCommit(false);
-            NextcloudFixture.createTables(c, false);
+            NextcloudFixture.createTables(c, dbUrl.startsWith("jdbc:postgresql:"));
             fixture.populate(c, direct, bucket);
         }
         Repository.init(dir.resolve("vault"));
@@ -101,8 +104,13 @@ class NextcloudSourceTest {
         repo.close();
     }
 
-    private String dbUrl() {
+    /** An empty database for one test; its JDBC URL carries any credentials. */
+    String freshDatabase() throws Exception {
         return "jdbc:sqlite:" + dir.resolve("nextcloud.db");
+    }
+
+    private String dbUrl() {
+        return dbUrl;
     }
 
     private SourceConfig.Nextcloud config(String prefix, String bucketName, List<SourceConfig.Mapping> mappings) {
