@@ -340,6 +340,9 @@ public final class Snapshotter {
                         + ") as a different stored content; both are kept, this one as blob " + put.id();
             } else if (!unchanged) {
                 warning = "changed while being read; stored as read, it will be read again next run";
+            } else if (e.knownSha1() != null && put.size() > 0 && !e.knownSha1().equals(put.id().sha1())) {
+                warning = "the source's checksum is stale (it says SHA-1 " + e.knownSha1() + ", the content read has "
+                        + put.id().sha1() + "); stored as read";
             }
             return new Outcome.Done(fileItem(e, p, put.id(), put.size()), true, put, s, e,
                     unchanged && e.key() != null, warning);

@@ -80,6 +80,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void everyExampleConfigLoads() throws IOException {
+        Path examples = null;
+        for (Path p = Path.of("").toAbsolutePath(); p != null && examples == null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("examples")) && Files.exists(p.resolve("pom.xml"))) {
+                examples = p.resolve("examples");
+            }
+        }
+        int n = 0;
+        try (var s = Files.list(examples)) {
+            for (Path y : s.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                ConfigLoader.load(y);
+                n++;
+            }
+        }
+        assertTrue(n >= 2, "found " + n + " example configs");
+    }
+
+    @Test
     void aRetentionBlockIsRead() throws IOException {
         Config c = load("sources: [{type: local, name: d, path: x}]\nretention: {keep-daily: 7, keep-within: 2m}\n");
         assertEquals(7, c.retention().daily());

@@ -156,8 +156,11 @@ class NextcloudSourceTest {
         assertEquals(Instant.ofEpochSecond(1600000100),
                 Files.getLastModifiedTime(tree.resolve("alice/Docs/report 2024.txt")).toInstant(), "the row's mtime");
         assertEquals(1, r.summary().errors(), problems.toString());
-        assertTrue(problems.get(0).contains("alice/gone.txt") && problems.get(0).contains("urn:oid:" + fixture.goneFileId)
-                && problems.get(0).contains("missing"), problems.toString());
+        assertEquals(1, problems.stream().filter(p -> p.startsWith("WARNING alice/stale-sum.bin: the source's checksum"
+                + " is stale")).count(), problems.toString());
+        assertEquals(0, problems.stream().filter(p -> p.contains("right-sum")).count(), problems.toString());
+        assertTrue(problems.contains("ERROR alice/gone.txt: object urn:oid:" + fixture.goneFileId + " is missing from bucket "
+                + bucket + " (the database row points at an object that is gone)"), problems.toString());
         assertEquals(fixture.alice.size() + fixture.bob.size(), r.summary().files());
         assertEquals(fixture.alice.size() + fixture.bob.size() - 1 + 1, wire.count("GET object"),
                 "one GET per file, none for the empty one, one for the missing object: " + wire);
@@ -169,6 +172,8 @@ class NextcloudSourceTest {
         wire.reset();
         Snapshotter.Result again = snapshot("s2", aliceAndBob());
         assertEquals(0, again.summary().filesRead());
+        assertTrue(problems.stream().filter(p -> p.contains("stale")).count() == 1, "a stale checksum is reported once: "
+                + problems);
         assertEquals(1, again.summary().errors());
         assertEquals(1, wire.count("GET object"), "only the row whose object is missing is tried again: " + wire);
         assertEquals(0, wire.count("HEAD object"), wire.toString());
