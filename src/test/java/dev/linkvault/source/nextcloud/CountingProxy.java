@@ -19,10 +19,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CountingProxy implements AutoCloseable {
     private final ServerSocket server;
+    private final String host;
     private final int target;
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
 
     CountingProxy(int targetPort) throws IOException {
+        this("127.0.0.1", targetPort);
+    }
+
+    CountingProxy(String targetHost, int targetPort) throws IOException {
+        this.host = targetHost;
         this.target = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(this::accept, "counting-proxy");
@@ -56,7 +62,7 @@ final class CountingProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
+                Socket upstream = new Socket(host, target);
                 pump(upstream.getInputStream(), client.getOutputStream(), null, client, upstream);
                 pump(client.getInputStream(), upstream.getOutputStream(), new StringBuilder(), client, upstream);
             } catch (IOException e) {

@@ -70,7 +70,7 @@ class NextcloudSourceTest {
         server.stop();
     }
 
-    private static SourceConfig.S3 s3Config(String endpoint, String bucket, Path keys) {
+    static SourceConfig.S3 s3Config(String endpoint, String bucket, Path keys) {
         SourceConfig.Secret access = keys == null ? SourceConfig.Secret.NONE : new SourceConfig.Secret(null, keys.resolve("access"));
         SourceConfig.Secret secret = keys == null ? SourceConfig.Secret.NONE : new SourceConfig.Secret(null, keys.resolve("secret"));
         if (keys == null) {
