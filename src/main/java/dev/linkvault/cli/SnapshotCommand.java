@@ -35,6 +35,10 @@ final class SnapshotCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as JSON on stdout.")
     boolean json;
 
+    @Option(names = "--report-orphans", description = "Afterwards, list stored bytes no name refers to"
+            + " (for nextcloud: objects that no oc_filecache row has), one 'orphan' line each on stderr.")
+    boolean reportOrphans;
+
     @Override
     public Integer call() throws Exception {
         Config config = top.requireConfig();
@@ -73,6 +77,16 @@ final class SnapshotCommand implements Callable<Integer> {
                 return ExitCodes.INTERRUPTED;
             }
             SnapshotSummary s = r.summary();
+            if (reportOrphans) {
+                long[] orphans = {0};
+                for (Source src : sources) {
+                    src.reportOrphans(line -> {
+                        orphans[0]++;
+                        top.err.println("orphan: " + line);
+                    });
+                }
+                top.err.println(orphans[0] + " orphans found");
+            }
             if (json) {
                 top.out.println(new ObjectMapper().writeValueAsString(s));
             } else {

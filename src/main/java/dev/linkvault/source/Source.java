@@ -27,6 +27,12 @@ public interface Source extends AutoCloseable {
      */
     void scan(Sink sink) throws IOException, InterruptedException;
 
+    /**
+     * Tells of stored bytes no name refers to (objects without a row, files without a row), one
+     * line each; sources without such a split have none. Reads only.
+     */
+    default void reportOrphans(java.util.function.Consumer<String> out) throws IOException {}
+
     /** Releases connections (database, S3) the source opened. */
     @Override
     default void close() {}

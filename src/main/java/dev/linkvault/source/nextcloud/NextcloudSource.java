@@ -21,7 +21,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.function.Supplier;
@@ -249,6 +251,64 @@ public final class NextcloudSource implements Source {
                 }
             }
         }
+    }
+
+    /** Lists each bucket (1,000 keys a request) and names the objects that no row of oc_filecache has. */
+    @Override
+    public void reportOrphans(java.util.function.Consumer<String> out) throws IOException {
+        if (targets == null) {
+            check();
+        }
+        String prefix = config.s3().objectPrefix();
+        try (Connection c = connect()) {
+            for (String bucket : targets.stream().map(Target::bucket).distinct().toList()) {
+                for (var page : s3.get().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).maxKeys(1000))) {
+                    Map<Long, software.amazon.awssdk.services.s3.model.S3Object> byId = new HashMap<>();
+                    for (var o : page.contents()) {
+                        String id = o.key().substring(prefix.length());
+                        if (id.matches("\\d{1,18}")) {
+                            byId.put(Long.parseLong(id), o);
+                        } else {
+                            out.accept("object " + o.key() + " in bucket " + bucket + " is not named " + prefix + "<fileid>");
+                        }
+                    }
+                    for (long known : existing(c, byId.keySet())) {
+                        byId.remove(known);
+                    }
+                    byId.values().stream().sorted(java.util.Comparator.comparing(
+                            software.amazon.awssdk.services.s3.model.S3Object::key)).forEach(o -> out.accept(
+                            "orphan object " + o.key() + " in bucket " + bucket + " (" + o.size() + " bytes, "
+                                    + o.lastModified() + "): no row of " + table("filecache") + " has fileid "
+                                    + o.key().substring(prefix.length())));
+                }
+            }
+            c.rollback();
+        } catch (SQLException e) {
+            throw new IOException("reading the Nextcloud database of source '" + name() + "' failed: " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("listing the bucket of source '" + name() + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Long> existing(Connection c, java.util.Set<Long> ids) throws SQLException {
+        List<Long> found = new ArrayList<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+        try (PreparedStatement ps = c.prepareStatement("SELECT fileid FROM " + table("filecache") + " WHERE fileid IN ("
+                + marks + ")")) {
+            int i = 1;
+            for (long id : ids) {
+                ps.setLong(i++, id);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getLong(1));
+                }
+            }
+        }
+        return found;
     }
 
     static String likeEscape(String s) {

@@ -167,6 +167,17 @@ class NextcloudSourceTest {
     }
 
     @Test
+    void orphanObjectsAreListedAndNothingElse() throws Exception {
+        List<String> orphans = new ArrayList<>();
+        try (NextcloudSource source = new NextcloudSource(aliceAndBob(), () -> S3Clients.create(aliceAndBob().s3(), 2))) {
+            source.reportOrphans(orphans::add);
+        }
+        assertEquals(1, orphans.size(), orphans.toString());
+        assertTrue(orphans.get(0).startsWith("orphan object urn:oid:999999 in bucket " + bucket + " (13 bytes"),
+                orphans.toString());
+    }
+
+    @Test
     void anUnchangedRerunMakesNoObjectRequestAtAll() throws Exception {
         snapshot("s1", aliceAndBob());
         wire.reset();
