@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         description = "Deduplicated, hard-linked daily snapshots of file trees into a local repository.",
         subcommands = {InitCommand.class, SnapshotCommand.class, SnapshotsCommand.class, LsCommand.class,
                 RestoreCommand.class, ForgetCommand.class, GcCommand.class, VerifyCommand.class, StatsCommand.class,
-                ReindexCommand.class},
+                ReindexCommand.class, ImportConfigCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Exit codes: 0 ok, 1 finished with per-file errors, 2 fatal/usage/config,"
                 + " 3 repository locked, 130 interrupted."})

@@ -32,7 +32,7 @@ public final class ConfigLoader {
             "access-key-file", "secret-key-env", "secret-key-file", "object-prefix", "multibucket", "num-buckets",
             "sse-c-key-env", "sse-c-key-file");
     private static final Set<String> MAPPING_KEYS = Set.of("user", "storage-id", "path", "as", "exclude-mimetypes",
-            "include", "ignore");
+            "exclude-mimetype-ids", "include", "ignore");
 
     private final Path file;
 
@@ -249,8 +249,16 @@ public final class ConfigLoader {
             } catch (IllegalArgumentException e) {
                 throw fail(here, e.getMessage());
             }
+            List<Long> ids = new ArrayList<>();
+            for (String id : strings(m, "exclude-mimetype-ids", here)) {
+                try {
+                    ids.add(Long.parseLong(id));
+                } catch (NumberFormatException e) {
+                    throw fail(here + ".exclude-mimetype-ids", "'" + id + "' is not a number (ids of oc_mimetypes)");
+                }
+            }
             out.add(new SourceConfig.Mapping(user, storage, path, as, strings(m, "exclude-mimetypes", here),
-                    include, ignore));
+                    List.copyOf(ids), include, ignore));
         }
         return List.copyOf(out);
     }

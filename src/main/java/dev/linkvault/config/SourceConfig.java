@@ -41,7 +41,7 @@ public sealed interface SourceConfig {
      * @param path      the prefix inside the storage, ending in '/' (default {@code files/})
      */
     record Mapping(String user, Long storageId, String path, String as, List<String> excludeMimetypes,
-                   List<String> include, List<String> ignore) {}
+                   List<Long> excludeMimetypeIds, List<String> include, List<String> ignore) {}
 
     /** A secret named by where to find it (environment variable or file), never by its value. */
     record Secret(String env, Path file) {

@@ -234,7 +234,8 @@ public final class NextcloudSource implements Source {
     private void scan(Connection c, Target t, Sink sink) throws SQLException, InterruptedException {
         String prefix = t.mapping().path();
         String root = prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
-        String sql = "SELECT f.fileid, f.path, m.mimetype, f.size, f.mtime, f.etag, f.checksum FROM " + table("filecache")
+        String sql = "SELECT f.fileid, f.path, m.mimetype, f.size, f.mtime, f.etag, f.checksum, f.mimetype FROM "
+                + table("filecache")
                 + " f JOIN " + table("mimetypes") + " m ON m.id = f.mimetype WHERE f.storage = ? AND (f.path = ? OR f.path"
                 + " LIKE ? ESCAPE '!') ORDER BY f.fileid";
         try (PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -336,7 +337,8 @@ public final class NextcloudSource implements Source {
             return Entry.dir(parts, mtime, 0755);
         }
         String name = parts.get(parts.size() - 1);
-        if (name.endsWith(".part") || !t.filter().keeps(rel) || excluded(t.mapping(), mimetype)) {
+        if (name.endsWith(".part") || !t.filter().keeps(rel) || excluded(t.mapping(), mimetype)
+                || t.mapping().excludeMimetypeIds().contains(rs.getLong(8))) {
             return null;
         }
         String key = t.storage() + ":" + fileid;

@@ -119,7 +119,7 @@ class NextcloudSourceTest {
     }
 
     private static SourceConfig.Mapping user(String user, String path, String as) {
-        return new SourceConfig.Mapping(user, null, path, as, List.of(), List.of(), List.of());
+        return new SourceConfig.Mapping(user, null, path, as, List.of(), List.of(), List.of(), List.of());
     }
 
     private SourceConfig.Nextcloud aliceAndBob() {
