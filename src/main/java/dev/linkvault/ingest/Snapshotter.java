@@ -14,6 +14,7 @@ import dev.linkvault.source.Entry;
 import dev.linkvault.source.RelPath;
 import dev.linkvault.source.Sink;
 import dev.linkvault.source.Source;
+import dev.linkvault.source.TransferException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * of files. Crash-safety ordering: blobs, then tree links, then manifest, then the tree's name.
  */
 public final class Snapshotter {
+    private static final int TRANSFER_ATTEMPTS = 3;
     private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     private final Repository repo;
     private final Clock clock;
@@ -328,9 +330,7 @@ public final class Snapshotter {
                 // meanwhile changes its fingerprint and is read next run.
                 put = new BlobStore.Put(BlobId.EMPTY, 0, EMPTY_SHA256, BlobStore.Outcome.EMPTY);
             } else {
-                try (InputStream in = e.content().open()) {
-                    put = repo.blobs().put(in, e.mtime());
-                }
+                put = download(e);
             }
             boolean unchanged = e.content().stillMatches(e.fingerprint());
             writer.file(p, put.id(), e.mtime());
@@ -346,6 +346,25 @@ public final class Snapshotter {
             }
             return new Outcome.Done(fileItem(e, p, put.id(), put.size()), true, put, s, e,
                     unchanged && e.key() != null, warning);
+        }
+
+        /** Stores the entry's content; a transfer that fails is tried again, up to three times in all. */
+        private BlobStore.Put download(Entry e) throws IOException {
+            for (int attempt = 1; ; attempt++) {
+                try (InputStream in = e.content().open()) {
+                    return repo.blobs().put(in, e.mtime());
+                } catch (TransferException x) {
+                    if (attempt == TRANSFER_ATTEMPTS) {
+                        throw new IOException(x.getMessage() + " (tried " + TRANSFER_ATTEMPTS + " times)", x);
+                    }
+                    try {
+                        Thread.sleep(200L << attempt);
+                    } catch (InterruptedException stop) {
+                        Thread.currentThread().interrupt();
+                        throw x;
+                    }
+                }
+            }
         }
 
         private Manifest.Item fileItem(Entry e, RelPath p, BlobId id, long size) {

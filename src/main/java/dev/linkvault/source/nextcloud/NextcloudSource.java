@@ -28,7 +28,11 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.function.Supplier;
 import org.sqlite.SQLiteConfig;
+import dev.linkvault.source.TransferException;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -383,6 +387,48 @@ public final class NextcloudSource implements Source {
         }
     }
 
+    /**
+     * An object's bytes as they arrive: a failure while reading is a {@link TransferException}
+     * (tried again), and so are bytes whose MD5 differs from a single-part ETag.
+     */
+    private static final class CheckedDownload extends java.io.FilterInputStream {
+        private final MessageDigest md5 = digest("MD5");
+        private final String expected;
+        private final String what;
+
+        CheckedDownload(InputStream in, String expectedMd5, String bucket, String key) {
+            super(in);
+            this.expected = expectedMd5;
+            this.what = key + " from bucket " + bucket;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = super.read(b, off, len);
+            } catch (IOException | SdkException e) {
+                throw new TransferException("download of " + what + " broke off: " + e.getMessage(), e);
+            }
+            if (n > 0 && expected != null) {
+                md5.update(b, off, n);
+            } else if (n < 0 && expected != null) {
+                String got = HexFormat.of().formatHex(md5.digest());
+                if (!got.equals(expected)) {
+                    throw new TransferException("download of " + what + " was damaged in transit (MD5 " + got
+                            + ", the server's ETag says " + expected + ")", null);
+                }
+            }
+            return n;
+        }
+    }
+
     /** One object, fetched with a single streamed GET (with the SSE-C key when the bucket needs one). */
     private final class ObjectContent implements Content {
         private final String bucket;
@@ -403,7 +449,13 @@ public final class NextcloudSource implements Source {
                         .sseCustomerKeyMD5(Base64.getEncoder().encodeToString(digest("MD5").digest(raw)));
             }
             try {
-                return s3.get().getObject(r.build());
+                ResponseInputStream<GetObjectResponse> in = s3.get().getObject(r.build());
+                GetObjectResponse resp = in.response();
+                String etag = resp.eTag() == null ? "" : resp.eTag().replace("\"", "");
+                // A single-part upload without KMS or SSE-C has the MD5 of its bytes as ETag.
+                boolean md5 = etag.matches("[0-9a-f]{32}") && sseC == null && resp.serverSideEncryption() != ServerSideEncryption.AWS_KMS
+                        && resp.serverSideEncryption() != ServerSideEncryption.AWS_KMS_DSSE;
+                return new CheckedDownload(in, md5 ? etag : null, bucket, key);
             } catch (NoSuchKeyException e) {
                 throw new IOException("object " + key + " is missing from bucket " + bucket
                         + " (the database row points at an object that is gone)");

@@ -1,5 +1,6 @@
 package dev.linkvault.source.nextcloud;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,20 +9,33 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a real S3 server that counts the HTTP requests passing
- * through, by method and by kind ("GET object", "HEAD bucket", ...). Counting at the wire, not in
- * the client, is what proves that a run made no request. Handles requests without bodies (what
- * a snapshot sends); fixtures are uploaded to the server directly.
+ * A TCP proxy on 127.0.0.1 in front of a real S3 server. It counts the HTTP requests passing
+ * through, by method and kind ("GET object", "HEAD bucket", ...): counting at the wire, not in
+ * the client, is what proves that a run made no request. On demand it also does what a real
+ * server cannot be asked to do: answer 503, damage a byte of a body, or cut a connection in the
+ * middle of a body. Handles requests without bodies (what a snapshot sends); fixtures are
+ * uploaded to the server directly.
  */
 final class CountingProxy implements AutoCloseable {
     private final ServerSocket server;
     private final String host;
     private final int target;
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final AtomicInteger unavailable = new AtomicInteger();
+    private final AtomicInteger corrupt = new AtomicInteger();
+    private final AtomicInteger cut = new AtomicInteger();
+
+    /** What to do to the response of one forwarded request. */
+    private enum Fault { NONE, CORRUPT, CUT }
+
+    private record Pending(boolean head, Fault fault) {}
 
     CountingProxy(int targetPort) throws IOException {
         this("127.0.0.1", targetPort);
@@ -51,6 +65,24 @@ final class CountingProxy implements AutoCloseable {
 
     void reset() {
         counts.clear();
+        unavailable.set(0);
+        corrupt.set(0);
+        cut.set(0);
+    }
+
+    /** The next {@code n} object GETs are answered 503 Slow Down by the proxy itself. */
+    void answer503(int n) {
+        unavailable.set(n);
+    }
+
+    /** The next {@code n} object GETs get one byte of their body flipped. */
+    void corruptBodies(int n) {
+        corrupt.set(n);
+    }
+
+    /** The next {@code n} object GETs have their connection closed half-way through the body. */
+    void cutBodies(int n) {
+        cut.set(n);
     }
 
     @Override
@@ -63,53 +95,142 @@ final class CountingProxy implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 Socket upstream = new Socket(host, target);
-                pump(upstream.getInputStream(), client.getOutputStream(), null, client, upstream);
-                pump(client.getInputStream(), upstream.getOutputStream(), new StringBuilder(), client, upstream);
+                BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+                start(() -> requests(client, upstream, pending));
+                start(() -> responses(upstream, client, pending));
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    /** Copies one direction; with {@code head} set, also reads request heads to count them. */
-    private void pump(InputStream in, OutputStream out, StringBuilder head, Socket a, Socket b) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[65536];
-            try {
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    if (head != null) {
-                        scan(head, buf, n);
-                    }
-                    out.write(buf, 0, n);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // connection ended
-            } finally {
-                try {
-                    a.close();
-                    b.close();
-                } catch (IOException ignored) {
-                    // closing anyway
-                }
-            }
-        });
+    private static void start(Runnable r) {
+        Thread t = new Thread(r);
         t.setDaemon(true);
         t.start();
     }
 
-    private void scan(StringBuilder head, byte[] buf, int n) {
-        head.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-        int end;
-        while ((end = head.indexOf("\r\n\r\n")) >= 0) {
-            String first = head.substring(0, head.indexOf("\r\n"));
-            head.delete(0, end + 4);
-            String[] parts = first.split(" ");
-            String path = parts[1].split("\\?")[0];
-            boolean object = path.indexOf('/', 1) > 0 && path.indexOf('/', 1) < path.length() - 1;
-            counts.computeIfAbsent(parts[0] + (object ? " object" : " bucket"), k -> new AtomicLong()).incrementAndGet();
+    /** Client to server, one request head at a time: count it, then forward it or answer it here. */
+    private void requests(Socket client, Socket upstream, BlockingQueue<Pending> pending) {
+        try (client; upstream) {
+            InputStream in = client.getInputStream();
+            OutputStream up = upstream.getOutputStream();
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) >= 0) {
+                head.write(b);
+                byte[] h = head.toByteArray();
+                int n = h.length;
+                if (n < 4 || h[n - 4] != '\r' || h[n - 3] != '\n' || h[n - 2] != '\r' || h[n - 1] != '\n') {
+                    continue;
+                }
+                head.reset();
+                String first = new String(h, StandardCharsets.ISO_8859_1).split("\r\n")[0];
+                String[] parts = first.split(" ");
+                String path = parts[1].split("\\?")[0];
+                int slash = path.indexOf('/', 1);
+                boolean object = slash > 0 && slash < path.length() - 1;
+                counts.computeIfAbsent(parts[0] + (object ? " object" : " bucket"), k -> new AtomicLong()).incrementAndGet();
+                boolean get = object && parts[0].equals("GET");
+                if (get && unavailable.getAndUpdate(v -> Math.max(0, v - 1)) > 0) {
+                    OutputStream out = client.getOutputStream();
+                    out.write(("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: 0\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    continue;
+                }
+                Fault f = !get ? Fault.NONE : corrupt.getAndUpdate(v -> Math.max(0, v - 1)) > 0 ? Fault.CORRUPT
+                        : cut.getAndUpdate(v -> Math.max(0, v - 1)) > 0 ? Fault.CUT : Fault.NONE;
+                pending.add(new Pending(parts[0].equals("HEAD"), f));
+                up.write(h);
+                up.flush();
+            }
+        } catch (IOException e) {
+            // connection ended
         }
+    }
+
+    /** Server to client, one response at a time (no pipelining): head, then Content-Length bytes of body. */
+    private void responses(Socket upstream, Socket client, BlockingQueue<Pending> pending) {
+        try (upstream; client) {
+            InputStream in = upstream.getInputStream();
+            OutputStream out = client.getOutputStream();
+            while (true) {
+                ByteArrayOutputStream head = new ByteArrayOutputStream();
+                int b;
+                while ((b = in.read()) >= 0) {
+                    head.write(b);
+                    byte[] h = head.toByteArray();
+                    int n = h.length;
+                    if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
+                        break;
+                    }
+                }
+                if (b < 0) {
+                    return;
+                }
+                Pending p = pending.take();
+                out.write(head.toByteArray());
+                String h = head.toString(StandardCharsets.ISO_8859_1);
+                if (!p.head() && h.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                    chunked(in, out); // error bodies: passed on as they are
+                    continue;
+                }
+                long length = p.head() ? 0 : contentLength(h);
+                for (long i = 0; i < length; i++) {
+                    int c = in.read();
+                    if (c < 0) {
+                        return;
+                    }
+                    if (p.fault() == Fault.CUT && i == length / 2) {
+                        out.flush();
+                        return; // closes both sockets: the client sees a reset body
+                    }
+                    out.write(p.fault() == Fault.CORRUPT && i == length / 2 ? c ^ 0x01 : c);
+                }
+                out.flush();
+            }
+        } catch (IOException | InterruptedException e) {
+            // connection ended
+        }
+    }
+
+    private static void chunked(InputStream in, OutputStream out) throws IOException {
+        while (true) {
+            String line = line(in, out);
+            long size = Long.parseLong(line.split(";")[0].trim(), 16);
+            for (long i = 0; i < size + 2; i++) { // the chunk and its CRLF
+                out.write(in.read());
+            }
+            if (size == 0) {
+                out.flush();
+                return;
+            }
+        }
+    }
+
+    private static String line(InputStream in, OutputStream out) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            out.write(c);
+            if (c == '\n') {
+                break;
+            }
+            if (c != '\r') {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static long contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                return Long.parseLong(line.substring(15).trim());
+            }
+        }
+        return 0;
     }
 
     @Override

@@ -177,6 +177,38 @@ class NextcloudSourceTest {
                 orphans.toString());
     }
 
+    private void assertTreeHoldsEveryFileAndEveryBlobIsIntact(String snapshot) throws Exception {
+        Path tree = dir.resolve("vault/snapshots").resolve(snapshot);
+        for (Map.Entry<String, String> e : fixture.alice.entrySet()) {
+            assertEquals(e.getValue(), Files.readString(tree.resolve("alice").resolve(e.getKey())), e.getKey());
+        }
+        for (Path blob : dev.linkvault.Fixtures.files(dir.resolve("vault/.data/sha1"))) {
+            assertEquals(blob.getParent().getFileName().toString() + blob.getFileName(), dev.linkvault.Fixtures.sha1(blob));
+        }
+    }
+
+    @Test
+    void serverErrorsDamagedBytesAndCutConnectionsAreTriedAgainAndNothingDamagedIsStored() throws Exception {
+        wire.answer503(2);
+        wire.corruptBodies(1);
+        wire.cutBodies(1);
+        Snapshotter.Result r = snapshot("s1", aliceAndBob());
+        assertEquals(1, r.summary().errors(), "only the missing object: " + problems);
+        assertTreeHoldsEveryFileAndEveryBlobIsIntact("s1");
+        assertEquals(fixture.alice.size() + fixture.bob.size() - 1 + 1 + 4, wire.count("GET object"),
+                "each fault cost one more GET: " + wire);
+    }
+
+    @Test
+    void aDownloadDamagedEveryTimeIsAPerFileErrorAndNothingDamagedIsStored() throws Exception {
+        wire.corruptBodies(1000);
+        Snapshotter.Result r = snapshot("s1", config("oc_", bucket, List.of(user("bob", "files/", "bob"))));
+        assertEquals(2, r.summary().errors(), problems.toString());
+        assertTrue(problems.stream().allMatch(p -> p.contains("damaged in transit") && p.contains("tried 3 times")),
+                problems.toString());
+        assertEquals(List.of(), dev.linkvault.Fixtures.files(dir.resolve("vault/.data/sha1")));
+    }
+
     @Test
     void anUnchangedRerunMakesNoObjectRequestAtAll() throws Exception {
         snapshot("s1", aliceAndBob());
