@@ -176,8 +176,9 @@ public final class Snapshotter {
 
     /** What one entry came to, handed in source order to the committer. */
     private sealed interface Outcome {
+        /** {@code remember}: the blob to file in the catalog under the entry's key and fingerprint, or null. */
         record Done(Manifest.Item item, boolean read, BlobStore.Put put, Source source, Entry entry,
-                    boolean remember, String warning) implements Outcome {}
+                    BlobId remember, String warning) implements Outcome {}
 
         record Failed(String path, String message) implements Outcome {}
 
@@ -305,22 +306,33 @@ public final class Snapshotter {
         }
 
         private Outcome done(Manifest.Item item, Entry e) {
-            return new Outcome.Done(item, false, null, null, e, false, null);
+            return new Outcome.Done(item, false, null, null, e, null, null);
         }
 
-        /** A file the catalog knows unchanged, linked to its blob; null when it must be read. */
+        /**
+         * A file whose content is stored already, linked to its blob without reading it: known
+         * unchanged by the catalog, or (for an object store) named by an ETag alias. Null when it
+         * must be read.
+         */
         private Outcome known(Source s, RelPath p, Entry e) throws IOException {
             Optional<BlobId> known = e.key() == null ? Optional.empty()
                     : repo.catalog().lookup(s.name(), e.key(), e.fingerprint(), s.keysArePaths());
-            if (known.isEmpty()) {
-                return null;
+            if (known.isPresent()) {
+                try {
+                    writer.file(p, known.get(), e.mtime());
+                    return new Outcome.Done(fileItem(e, p, known.get(), e.size()), false, null, s, e, null, null);
+                } catch (BlobStore.BlobMissingException gone) {
+                    // removed from the store since: see below
+                }
             }
-            try {
-                writer.file(p, known.get(), e.mtime());
-                return new Outcome.Done(fileItem(e, p, known.get(), e.size()), false, null, s, e, false, null);
-            } catch (BlobStore.BlobMissingException gone) {
-                return null; // removed from the store since: read the file again
+            String etag = e.size() > 0 ? e.content().knownEtag() : null;
+            Optional<BlobId> aliased = etag == null ? Optional.empty() : repo.blobs().byAlias(etag, e.size());
+            if (aliased.isPresent()) {
+                writer.file(p, aliased.get(), e.mtime());
+                return new Outcome.Done(fileItem(e, p, aliased.get(), e.size()), false, null, s, e,
+                        e.key() == null ? null : aliased.get(), null);
             }
+            return null;
         }
 
         private Outcome read(Source s, RelPath p, Entry e) throws IOException {
@@ -344,8 +356,12 @@ public final class Snapshotter {
                 warning = "the source's checksum is stale (it says SHA-1 " + e.knownSha1() + ", the content read has "
                         + put.id().sha1() + "); stored as read";
             }
-            return new Outcome.Done(fileItem(e, p, put.id(), put.size()), true, put, s, e,
-                    unchanged && e.key() != null, warning);
+            String etag = put.size() > 0 ? e.content().readEtag() : null;
+            if (etag != null) {
+                repo.blobs().addAlias(etag, put.id());
+            }
+            return new Outcome.Done(fileItem(e, p, put.id(), put.size()), e.size() > 0, put, s, e,
+                    unchanged && e.key() != null ? put.id() : null, warning);
         }
 
         /** Stores the entry's content; a transfer that fails is tried again, up to three times in all. */
@@ -430,8 +446,8 @@ public final class Snapshotter {
                 counters.newBlobs.incrementAndGet();
                 counters.newBytes.addAndGet(d.put().size());
             }
-            if (d.remember()) {
-                repo.catalog().remember(d.source().name(), d.entry().key(), d.entry().fingerprint(), d.put().id(),
+            if (d.remember() != null) {
+                repo.catalog().remember(d.source().name(), d.entry().key(), d.entry().fingerprint(), d.remember(),
                         d.source().keysArePaths());
             }
         }

@@ -29,6 +29,7 @@ public final class BlobStore {
     private static final String READ_ONLY = "r--r--r--";
 
     private final Path sha1Dir;
+    private final Path etagDir;
     private final Path tmpDir;
     private final Supplier<Catalog> catalog;
     private final boolean durable;
@@ -70,8 +71,9 @@ public final class BlobStore {
         }
     }
 
-    BlobStore(Path sha1Dir, Path tmpDir, Supplier<Catalog> catalog, boolean durable) {
+    BlobStore(Path sha1Dir, Path etagDir, Path tmpDir, Supplier<Catalog> catalog, boolean durable) {
         this.sha1Dir = sha1Dir;
+        this.etagDir = etagDir;
         this.tmpDir = tmpDir;
         this.catalog = catalog;
         this.durable = durable;
@@ -79,6 +81,81 @@ public final class BlobStore {
 
     public Path path(BlobId id) {
         return id.under(sha1Dir);
+    }
+
+    /**
+     * Where the alias of an S3 ETag lives: {@code .data/etag/<first 2>/<rest>}, quotes dropped,
+     * lower case (the layout of nextcloud-s3-backup); null for a value that is no plain ETag.
+     */
+    public Path aliasPath(String etag) {
+        String e = etag.replace("\"", "").toLowerCase(java.util.Locale.ROOT);
+        if (!e.matches("[0-9a-f]{8,64}(-[0-9]{1,5})?")) {
+            return null;
+        }
+        return etagDir.resolve(e.substring(0, 2)).resolve(e.substring(2));
+    }
+
+    /**
+     * The stored blob an ETag alias is a link to, if there is one of {@code size} bytes. The
+     * catalog says which; without it (a repository adopted from nextcloud-s3-backup) the alias is
+     * hashed once, on local disk, and the answer kept.
+     */
+    public java.util.Optional<BlobId> byAlias(String etag, long size) throws IOException {
+        Path alias = aliasPath(etag);
+        if (alias == null || !Files.exists(alias, LinkOption.NOFOLLOW_LINKS) || Files.size(alias) != size) {
+            return java.util.Optional.empty();
+        }
+        Object ino = Files.getAttribute(alias, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+        java.util.Optional<BlobId> known = catalog.get().etag(etag);
+        if (known.isPresent() && sameInode(path(known.get()), ino)) {
+            return known;
+        }
+        MessageDigest sha1 = digest("SHA-1");
+        MessageDigest sha256 = digest("SHA-256");
+        try (InputStream in = Files.newInputStream(alias)) {
+            byte[] buf = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                sha1.update(buf, 0, n);
+                sha256.update(buf, 0, n);
+            }
+        }
+        String h1 = HexFormat.of().formatHex(sha1.digest());
+        String h256 = HexFormat.of().formatHex(sha256.digest());
+        for (BlobId id : new BlobId[] {new BlobId(h1, null), new BlobId(h1, h256)}) {
+            if (sameInode(path(id), ino)) {
+                catalog.get().recordEtag(etag, id);
+                return java.util.Optional.of(id);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static boolean sameInode(Path p, Object ino) throws IOException {
+        try {
+            return ino.equals(Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS));
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** Makes {@code .data/etag/...} for this ETag a link to the blob (if it is not there yet). */
+    public void addAlias(String etag, BlobId id) throws IOException {
+        Path alias = aliasPath(etag);
+        if (alias == null || id.isEmpty()) {
+            return;
+        }
+        try {
+            linkCreatingParent(alias, path(id));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return; // an alias of an earlier version of the same name, or the same: left as it is
+        } catch (FileSystemException e) {
+            if (!isTooManyLinks(e)) {
+                throw e;
+            }
+            return; // an alias is a shortcut; a blob out of links simply goes without one
+        }
+        catalog.get().recordEtag(etag, id);
     }
 
     public boolean exists(BlobId id) {

@@ -110,6 +110,7 @@ public final class Catalog implements AutoCloseable {
                         + " fingerprint TEXT NOT NULL, blob TEXT NOT NULL, PRIMARY KEY(source, dir, name)) WITHOUT ROWID");
                 s.execute("CREATE TABLE IF NOT EXISTS blobs(blob TEXT PRIMARY KEY, size INTEGER NOT NULL,"
                         + " sha256 TEXT NOT NULL) WITHOUT ROWID");
+                s.execute("CREATE TABLE IF NOT EXISTS etags(etag TEXT PRIMARY KEY, blob TEXT NOT NULL) WITHOUT ROWID");
                 s.execute("CREATE TABLE IF NOT EXISTS snapshots(name TEXT PRIMARY KEY, state TEXT NOT NULL,"
                         + " summary TEXT)");
                 s.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '" + SCHEMA_VERSION + "')");
@@ -226,6 +227,29 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
+    /** The blob an ETag alias was made for, if the catalog knows. */
+    public synchronized Optional<BlobId> etag(String etag) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT blob FROM etags WHERE etag = ?")) {
+            ps.setString(1, etag);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(BlobId.parse(rs.getString(1))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new CatalogException(e);
+        }
+    }
+
+    public synchronized void recordEtag(String etag, BlobId blob) {
+        try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO etags(etag, blob) VALUES (?,?)")) {
+            ps.setString(1, etag);
+            ps.setString(2, blob.toString());
+            ps.executeUpdate();
+            wrote();
+        } catch (SQLException e) {
+            throw new CatalogException(e);
+        }
+    }
+
     /** Drops what the catalog knows of a blob that is no longer stored. */
     public synchronized void forgetBlob(BlobId id) {
         try (PreparedStatement ps = db.prepareStatement("DELETE FROM blobs WHERE blob = ?")) {
@@ -242,6 +266,7 @@ public final class Catalog implements AutoCloseable {
         try (Statement s = db.createStatement()) {
             s.execute("DELETE FROM objects");
             s.execute("DELETE FROM blobs");
+            s.execute("DELETE FROM etags");
             s.execute("DELETE FROM snapshots");
             folders.clear();
             commit();

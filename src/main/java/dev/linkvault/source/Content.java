@@ -14,4 +14,17 @@ public interface Content {
     default boolean stillMatches(String fingerprint) throws IOException {
         return true;
     }
+
+    /**
+     * What names this exact object version at its store (an S3 ETag), if the source can tell
+     * without reading it, or null. Asked only for files the catalog does not know.
+     */
+    default String knownEtag() throws IOException {
+        return null;
+    }
+
+    /** After a complete read: the ETag the store sent with the bytes, or null. */
+    default String readEtag() {
+        return null;
+    }
 }

@@ -51,12 +51,27 @@ public final class NextcloudSource implements Source {
     private final SourceConfig.Nextcloud config;
     private final Supplier<S3Client> s3;
     private S3Client client;
+    private final Map<String, BucketListing> listings = new HashMap<>();
+    /** Rows the catalog did not know so far this run; past {@link #listAfter}, buckets are listed for ETags. */
+    private final java.util.concurrent.atomic.AtomicLong unknownRows = new java.util.concurrent.atomic.AtomicLong();
+    private final long listAfter;
     private List<Target> targets;
 
     /** A mapping resolved against the database: which storage, which bucket. */
     record Target(SourceConfig.Mapping mapping, long storage, String bucket, PathFilter filter) {}
 
+    /**
+     * Listing a bucket costs a request per 1,000 objects: it pays only when many rows are unknown
+     * (a lost catalog, a repository adopted from nextcloud-s3-backup), not for a day's new files.
+     */
+    static final long LIST_AFTER_UNKNOWN_ROWS = 1000;
+
     public NextcloudSource(SourceConfig.Nextcloud config, Supplier<S3Client> factory) {
+        this(config, factory, LIST_AFTER_UNKNOWN_ROWS);
+    }
+
+    NextcloudSource(SourceConfig.Nextcloud config, Supplier<S3Client> factory, long listAfter) {
+        this.listAfter = listAfter;
         this.config = config;
         this.s3 = () -> {
             synchronized (this) {
@@ -70,6 +85,8 @@ public final class NextcloudSource implements Source {
 
     @Override
     public synchronized void close() {
+        listings.values().forEach(BucketListing::close);
+        listings.clear();
         if (client != null) {
             client.close();
             client = null;
@@ -439,6 +456,27 @@ public final class NextcloudSource implements Source {
             this.key = key;
         }
 
+        private volatile String readEtag;
+
+        /** The object's ETag from a listing of the bucket, made once many rows turned out unknown. */
+        @Override
+        public String knownEtag() throws IOException {
+            if (unknownRows.incrementAndGet() <= listAfter) {
+                return null;
+            }
+            BucketListing l;
+            synchronized (NextcloudSource.this) {
+                l = listings.computeIfAbsent(bucket, b -> new BucketListing(s3.get(), b, config.s3().objectPrefix()));
+            }
+            String e = l.etag(key);
+            return e == null || e.isEmpty() ? null : e;
+        }
+
+        @Override
+        public String readEtag() {
+            return readEtag;
+        }
+
         @Override
         public InputStream open() throws IOException {
             GetObjectRequest.Builder r = GetObjectRequest.builder().bucket(bucket).key(key);
@@ -452,6 +490,7 @@ public final class NextcloudSource implements Source {
                 ResponseInputStream<GetObjectResponse> in = s3.get().getObject(r.build());
                 GetObjectResponse resp = in.response();
                 String etag = resp.eTag() == null ? "" : resp.eTag().replace("\"", "");
+                readEtag = etag.isEmpty() ? null : etag;
                 // A single-part upload without KMS or SSE-C has the MD5 of its bytes as ETag.
                 boolean md5 = etag.matches("[0-9a-f]{32}") && sseC == null && resp.serverSideEncryption() != ServerSideEncryption.AWS_KMS
                         && resp.serverSideEncryption() != ServerSideEncryption.AWS_KMS_DSSE;

@@ -127,7 +127,11 @@ class NextcloudSourceTest {
     }
 
     private Snapshotter.Result snapshot(String name, SourceConfig.Nextcloud cfg) throws Exception {
-        try (NextcloudSource source = new NextcloudSource(cfg, () -> S3Clients.create(cfg.s3(), 4))) {
+        return snapshot(name, cfg, NextcloudSource.LIST_AFTER_UNKNOWN_ROWS);
+    }
+
+    private Snapshotter.Result snapshot(String name, SourceConfig.Nextcloud cfg, long listAfter) throws Exception {
+        try (NextcloudSource source = new NextcloudSource(cfg, () -> S3Clients.create(cfg.s3(), 4), listAfter)) {
             Snapshotter s = new Snapshotter(repo, Clock.fixed(Instant.parse("2026-11-21T03:00:00Z"), ZoneOffset.UTC),
                     new ProgressListener() {
                         @Override
@@ -207,6 +211,28 @@ class NextcloudSourceTest {
         assertTrue(problems.stream().allMatch(p -> p.contains("damaged in transit") && p.contains("tried 3 times")),
                 problems.toString());
         assertEquals(List.of(), dev.linkvault.Fixtures.files(dir.resolve("vault/.data/sha1")));
+    }
+
+    @Test
+    void withTheCatalogLostStoredContentIsFoundByItsEtagAliasWithoutDownloadingIt() throws Exception {
+        snapshot("s1", aliceAndBob());
+        Path alias = dir.resolve("vault/.data/etag").resolve(NextcloudFixture.md5("the report").substring(0, 2))
+                .resolve(NextcloudFixture.md5("the report").substring(2));
+        assertEquals(dev.linkvault.Fixtures.inode(dir.resolve("vault/snapshots/s1/alice/Docs/report 2024.txt")),
+                dev.linkvault.Fixtures.inode(alias), "each download leaves an alias: a link named by its ETag");
+        repo.close();
+        Files.delete(dir.resolve("vault/.linkvault/catalog.sqlite"));
+        Files.deleteIfExists(dir.resolve("vault/.linkvault/catalog.sqlite-wal"));
+        repo = Repository.openForWriting(dir.resolve("vault"), "test", true);
+        wire.reset();
+        Snapshotter.Result r = snapshot("s2", aliceAndBob(), 0);
+        assertEquals(0, r.summary().filesRead(), problems.toString());
+        assertEquals(1, wire.count("GET object"), "only the missing object is tried: " + wire);
+        assertEquals(1, wire.count("GET bucket"), "one listing of the bucket (under 1,000 objects): " + wire);
+        assertTreeHoldsEveryFileAndEveryBlobIsIntact("s2");
+        wire.reset();
+        assertEquals(0, snapshot("s3", aliceAndBob(), 0).summary().filesRead());
+        assertEquals(1, wire.count("GET object"), "and the catalog knows them all again: " + wire);
     }
 
     @Test

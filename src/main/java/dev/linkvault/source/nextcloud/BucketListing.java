@@ -1,0 +1,87 @@
+package dev.linkvault.source.nextcloud;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The ETag of every object of a bucket, learnt from one paged ListObjectsV2 (1,000 keys a
+ * request, not a HEAD per file) the first time one is asked for, and kept in a throw-away SQLite
+ * file rather than in memory: a bucket can hold millions of objects.
+ */
+final class BucketListing implements AutoCloseable {
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+    private Path file;
+    private Connection db;
+
+    BucketListing(S3Client s3, String bucket, String prefix) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.prefix = prefix;
+    }
+
+    /** The object's ETag (without quotes), or null when the bucket has no such key. */
+    synchronized String etag(String key) throws IOException {
+        try {
+            if (db == null) {
+                list();
+            }
+            try (PreparedStatement ps = db.prepareStatement("SELECT etag FROM objects WHERE key = ?")) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException("keeping the listing of bucket " + bucket + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void list() throws SQLException, IOException {
+        file = Files.createTempFile("linkvault-listing-", ".sqlite");
+        db = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement s = db.createStatement()) {
+            s.execute("PRAGMA journal_mode=OFF");
+            s.execute("PRAGMA synchronous=OFF");
+            s.execute("CREATE TABLE objects(key TEXT PRIMARY KEY, etag TEXT NOT NULL) WITHOUT ROWID");
+        }
+        db.setAutoCommit(false);
+        try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO objects(key, etag) VALUES (?,?)")) {
+            for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).maxKeys(1000))) {
+                for (var o : page.contents()) {
+                    ps.setString(1, o.key());
+                    ps.setString(2, o.eTag() == null ? "" : o.eTag().replace("\"", ""));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        } catch (SdkException e) {
+            throw new IOException("listing bucket " + bucket + " failed: " + e.getMessage(), e);
+        }
+        db.commit();
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (db != null) {
+                db.close();
+            }
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        } catch (SQLException | IOException e) {
+            // a leftover temp file is harmless
+        }
+    }
+}
