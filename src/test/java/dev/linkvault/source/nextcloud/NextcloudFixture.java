@@ -36,11 +36,15 @@ final class NextcloudFixture {
         throw new IllegalStateException("shared/reference/nextcloud-schema.sql not found beside the project");
     }
 
-    /** Creates the tables (SQLite dialect of the reference schema), adapted for PostgreSQL when asked. */
-    static void createTables(Connection c, boolean postgres) throws Exception {
+    /** Creates the tables: the reference schema (SQLite), adapted to PostgreSQL or MariaDB. */
+    static void createTables(Connection c, String url) throws Exception {
         String ddl = schema().replaceAll("(?m)--.*$", "");
-        if (postgres) {
-            ddl = ddl.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY").replace("\"user\"", "\"user\"");
+        if (url.startsWith("jdbc:postgresql:")) {
+            ddl = ddl.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY");
+        } else if (url.startsWith("jdbc:mariadb:")) {
+            ddl = ddl.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGINT PRIMARY KEY AUTO_INCREMENT")
+                    .replaceAll("\\bpath +TEXT", "path VARCHAR(4000)").replaceAll("\\bTEXT\\b", "VARCHAR(250)")
+                    .replace("\"user\"", "`user`");
         }
         try (Statement s = c.createStatement()) {
             for (String stmt : ddl.split(";")) {

@@ -91,7 +91,7 @@ class NextcloudSourceTest {
         dbUrl = freshDatabase();
         try (Connection c = DriverManager.getConnection(dbUrl)) {
             c.setAutoCommit(false);
-            NextcloudFixture.createTables(c, dbUrl.startsWith("jdbc:postgresql:"));
+            NextcloudFixture.createTables(c, dbUrl);
             fixture.populate(c, direct, bucket);
         }
         Repository.init(dir.resolve("vault"));
@@ -101,7 +101,9 @@ class NextcloudSourceTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        repo.close();
+        if (repo != null) {
+            repo.close();
+        }
     }
 
     /** An empty database for one test; its JDBC URL carries any credentials. */
