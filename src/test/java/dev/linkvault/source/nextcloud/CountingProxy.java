@@ -113,7 +113,7 @@ final class CountingProxy implements AutoCloseable {
     /** Client to server, one request head at a time: count it, then forward it or answer it here. */
     private void requests(Socket client, Socket upstream, BlockingQueue<Pending> pending) {
         try (client; upstream) {
-            InputStream in = client.getInputStream();
+            InputStream in = new java.io.BufferedInputStream(client.getInputStream());
             OutputStream up = upstream.getOutputStream();
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             int b;
@@ -153,7 +153,7 @@ final class CountingProxy implements AutoCloseable {
     /** Server to client, one response at a time (no pipelining): head, then Content-Length bytes of body. */
     private void responses(Socket upstream, Socket client, BlockingQueue<Pending> pending) {
         try (upstream; client) {
-            InputStream in = upstream.getInputStream();
+            InputStream in = new java.io.BufferedInputStream(upstream.getInputStream(), 65536);
             OutputStream out = client.getOutputStream();
             while (true) {
                 ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -177,16 +177,24 @@ final class CountingProxy implements AutoCloseable {
                     continue;
                 }
                 long length = p.head() ? 0 : contentLength(h);
-                for (long i = 0; i < length; i++) {
-                    int c = in.read();
-                    if (c < 0) {
+                byte[] buf = new byte[65536];
+                long half = length / 2;
+                for (long done = 0; done < length; ) {
+                    // Stop each chunk at the middle byte, the one a fault is done to.
+                    long limit = done < half ? half - done : length - done;
+                    int n = in.read(buf, 0, (int) Math.min(buf.length, Math.max(1, limit)));
+                    if (n < 0) {
                         return;
                     }
-                    if (p.fault() == Fault.CUT && i == length / 2) {
+                    if (done == half && p.fault() == Fault.CUT) {
                         out.flush();
-                        return; // closes both sockets: the client sees a reset body
+                        return; // closes both sockets: the client sees a body cut short
                     }
-                    out.write(p.fault() == Fault.CORRUPT && i == length / 2 ? c ^ 0x01 : c);
+                    if (done == half && p.fault() == Fault.CORRUPT) {
+                        buf[0] ^= 0x01;
+                    }
+                    out.write(buf, 0, n);
+                    done += n;
                 }
                 out.flush();
             }

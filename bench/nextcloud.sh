@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Benchmark: the nextcloud source against S3Proxy on loopback, in one JVM (bench harness in the
+# test sources): first snapshot of OBJECTS objects of mixed sizes (default 5000, about 500 MB) as a
+# ratio to a plain parallel GET of the same objects, and an unchanged re-run of ROWS rows (default
+# 100000): S3 requests counted at the wire, time against cp -al of the tree.
+# Usage: bench/nextcloud.sh [OBJECTS] [ROWS]. Writes bench/RESULTS.md (section "nextcloud").
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+top="$here/.."
+objects="${1:-5000}"
+rows="${2:-100000}"
+work="${BENCH_DIR:-$here/work}/nextcloud"
+rm -rf "$work"; mkdir -p "$work"
+(cd "$top" && mvn -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null)
+cp="$top/target/classes:$top/target/test-classes:$(cat "$top/target/bench.classpath")"
+rows_md=$(LC_ALL=C.UTF-8 java -Xmx3g -cp "$cp" dev.linkvault.source.nextcloud.NextcloudBench "$work" "$objects" "$rows")
+rm -rf "$work"
+table=$(printf '%s\n' "| run | size | baseline | linkvault | ratio |" "|---|---|---|---|---|" "$rows_md")
+echo "$table"
+results="$here/RESULTS.md"
+section="## nextcloud"
+{
+  if [ -f "$results" ]; then
+    awk -v s="$section" '$0==s{skip=1;next} /^## /{skip=0} !skip' "$results"
+  else
+    printf '# Benchmark results\n\n'
+  fi
+  echo "$section"
+  echo
+  echo "Measured $(date -u +%Y-%m-%d) by bench/nextcloud.sh on $(nproc) cores: S3Proxy on loopback and"
+  echo "linkvault in one JVM (no JVM start counted), SQLite database, 8 workers."
+  echo
+  echo "$table"
+  echo
+} > "$results.new"
+mv "$results.new" "$results"
