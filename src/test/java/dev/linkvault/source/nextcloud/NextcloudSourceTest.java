@@ -238,6 +238,65 @@ class NextcloudSourceTest {
     }
 
     @Test
+    void aMultipartObjectIsStoredAndAliasedByItsPartsEtag() throws Exception {
+        byte[] big = new byte[11 * 1024 * 1024];
+        new java.util.Random(3).nextBytes(big);
+        long id;
+        try (Connection c = DriverManager.getConnection(dbUrl())) {
+            id = NextcloudFixture.row(c, 1, "files/big.bin", 2, big.length, 1600000500, null);
+        }
+        String key = "urn:oid:" + id;
+        String upload = direct.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        List<software.amazon.awssdk.services.s3.model.CompletedPart> parts = new ArrayList<>();
+        int partSize = 6 * 1024 * 1024;
+        for (int n = 1, off = 0; off < big.length; n++, off += partSize) {
+            int len = Math.min(partSize, big.length - off);
+            int num = n;
+            byte[] chunk = java.util.Arrays.copyOfRange(big, off, off + len);
+            String etag = direct.uploadPart(b -> b.bucket(bucket).key(key).uploadId(upload).partNumber(num),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(chunk)).eTag();
+            parts.add(software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(num).eTag(etag).build());
+        }
+        String etag = direct.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(upload)
+                .multipartUpload(m -> m.parts(parts))).eTag().replace("\"", "");
+        assertTrue(etag.endsWith("-2"), "a multipart ETag: " + etag);
+        snapshot("s1", aliceAndBob());
+        assertTrue(java.util.Arrays.equals(big, Files.readAllBytes(dir.resolve("vault/snapshots/s1/alice/big.bin"))));
+        Path alias = dir.resolve("vault/.data/etag").resolve(etag.substring(0, 2)).resolve(etag.substring(2));
+        assertEquals(dev.linkvault.Fixtures.inode(dir.resolve("vault/snapshots/s1/alice/big.bin")),
+                dev.linkvault.Fixtures.inode(alias));
+    }
+
+    @Test
+    void withMultibucketEachUserIsReadFromTheBucketNextcloudRecordedForThem() throws Exception {
+        String userBucket = bucket + "x7";
+        direct.createBucket(b -> b.bucket(userBucket));
+        long id;
+        try (Connection c = DriverManager.getConnection(dbUrl())) {
+            c.createStatement().execute("INSERT INTO oc_preferences(userid, appid, configkey, configvalue) VALUES"
+                    + " ('bob', 'homeobjectstore', 'bucket', '" + userBucket + "')");
+            id = NextcloudFixture.row(c, 2, "files/in-his-bucket.txt", 2, 3, 1600000600, null);
+        }
+        direct.putObject(b -> b.bucket(userBucket).key("urn:oid:" + id),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("his"));
+        SourceConfig.Nextcloud base = config("oc_", bucket, List.of(user("bob", "files/", "bob")));
+        SourceConfig.S3 s = base.s3();
+        SourceConfig.Nextcloud multi = new SourceConfig.Nextcloud("nc", base.database(), new SourceConfig.S3(s.endpoint(),
+                s.region(), s.bucket(), s.pathStyle(), s.accessKey(), s.secretKey(), s.objectPrefix(), true, 64,
+                s.sseCKey()), base.mappings());
+        Snapshotter.Result r = snapshot("s1", multi);
+        assertEquals("his", Files.readString(dir.resolve("vault/snapshots/s1/bob/in-his-bucket.txt")));
+        assertEquals(2, r.summary().errors(), "bob's other objects are in the base bucket, not his: " + problems);
+    }
+
+    @Test
+    void wrongS3KeysAreOneClearError() throws Exception {
+        Files.writeString(dir.resolve("secret"), "not-the-secret");
+        UserError e = assertThrows(UserError.class, () -> snapshot("x", aliceAndBob()));
+        assertTrue(e.getMessage().contains("access to bucket '" + bucket + "' of source 'nc' is denied"), e.getMessage());
+    }
+
+    @Test
     void anUnchangedRerunMakesNoObjectRequestAtAll() throws Exception {
         snapshot("s1", aliceAndBob());
         wire.reset();
