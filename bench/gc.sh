@@ -38,21 +38,9 @@ table=$(printf '%s\n' \
   "| $blobs | 30 | $find30 | $gc30 | $(ratio "$gc30" "$find30") |")
 echo "$table"
 echo "gc with 30 snapshots / gc with 1: $(ratio "$gc30" "$gc1")"
-results="$here/RESULTS.md"
-section="## gc"
-{
-  if [ -f "$results" ]; then
-    awk -v s="$section" '$0==s{skip=1;next} /^## /{skip=0} !skip' "$results"
-  else
-    printf '# Benchmark results\n\n'
-  fi
-  echo "$section"
-  echo
-  echo "Measured $(date -u +%Y-%m-%d) by bench/gc.sh on $(nproc) cores; wall seconds, gc in a fresh JVM"
-  echo "(startup included), nothing to remove (the scan is the cost). gc with 30 snapshots / with 1:"
-  echo "$(ratio "$gc30" "$gc1")."
-  echo
-  echo "$table"
-  echo
-} > "$results.new"
-mv "$results.new" "$results"
+. "$here/lib.sh"
+write_section "gc" "Measured $(date -u +%Y-%m-%d) by bench/gc.sh on $(nproc) cores; wall seconds, gc in a fresh JVM
+(startup included), nothing to remove (the scan is the cost). gc with 30 snapshots / with 1:
+$(ratio "$gc30" "$gc1").
+
+$table"

@@ -17,20 +17,8 @@ rows_md=$(LC_ALL=C.UTF-8 java -Xmx3g -cp "$cp" dev.linkvault.source.nextcloud.Ne
 rm -rf "$work"
 table=$(printf '%s\n' "| run | size | baseline | linkvault | ratio |" "|---|---|---|---|---|" "$rows_md")
 echo "$table"
-results="$here/RESULTS.md"
-section="## nextcloud"
-{
-  if [ -f "$results" ]; then
-    awk -v s="$section" '$0==s{skip=1;next} /^## /{skip=0} !skip' "$results"
-  else
-    printf '# Benchmark results\n\n'
-  fi
-  echo "$section"
-  echo
-  echo "Measured $(date -u +%Y-%m-%d) by bench/nextcloud.sh on $(nproc) cores: S3Proxy on loopback and"
-  echo "linkvault in one JVM (no JVM start counted), SQLite database, 8 workers."
-  echo
-  echo "$table"
-  echo
-} > "$results.new"
-mv "$results.new" "$results"
+. "$here/lib.sh"
+write_section "nextcloud" "Measured $(date -u +%Y-%m-%d) by bench/nextcloud.sh on $(nproc) cores: S3Proxy on loopback and
+linkvault in one JVM (no JVM start counted), SQLite database, 8 workers.
+
+$table"

@@ -52,20 +52,8 @@ table=$(printf '%s\n' \
   "| files | cp -a s | first snapshot s | ratio (goal <= 2) | cp -al s | unchanged re-run s | ratio (goal <= 2) | peak RSS MiB first / re-run |" \
   "|---|---|---|---|---|---|---|---|" "${rows[@]}")
 echo "$table"
-results="$here/RESULTS.md"
-section="## local snapshot"
-{
-  if [ -f "$results" ]; then
-    awk -v s="$section" '$0==s{skip=1;next} /^## /{skip=0} !skip' "$results"
-  else
-    printf '# Benchmark results\n\nEach section is rewritten by the script named in it. Ratios compare runs made in the same\nscript run on the same machine; absolute seconds vary a lot between runs on these shared machines.\n\n'
-  fi
-  echo "$section"
-  echo
-  echo "Measured $(date -u +%Y-%m-%d) by bench/snapshot-local.sh on $(nproc) cores; seconds are wall time,"
-  echo "each run a fresh JVM (startup included), page cache warm for all."
-  echo
-  echo "$table"
-  echo
-} > "$results.new"
-mv "$results.new" "$results"
+. "$here/lib.sh"
+write_section "local snapshot" "Measured $(date -u +%Y-%m-%d) by bench/snapshot-local.sh on $(nproc) cores; seconds are wall time,
+each run a fresh JVM (startup included), page cache warm for all.
+
+$table"

@@ -2,21 +2,18 @@ package dev.linkvault.maintain;
 
 import dev.linkvault.UserError;
 import dev.linkvault.repo.BlobId;
+import dev.linkvault.repo.ContentHash;
 import dev.linkvault.repo.InodeIndex;
 import dev.linkvault.repo.Manifest;
 import dev.linkvault.repo.Repository;
 import dev.linkvault.repo.StoreScan;
 import dev.linkvault.source.RelPath;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -138,22 +135,9 @@ public final class Verifier {
 
     /** Null when the file re-hashes to its blob's name, else what is wrong. */
     private static String rehash(Path file, BlobId id) throws IOException {
-        MessageDigest sha1 = digest("SHA-1");
-        MessageDigest sha256 = digest("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[256 * 1024];
-            int r;
-            while ((r = in.read(buf)) > 0) {
-                sha1.update(buf, 0, r);
-                sha256.update(buf, 0, r);
-            }
-        }
-        String h1 = HexFormat.of().formatHex(sha1.digest());
-        String h256 = HexFormat.of().formatHex(sha256.digest());
-        if (!h1.equals(id.sha1()) || id.isCollisionVariant() && !h256.equals(id.collisionSha256())) {
-            return "content does not match its name (SHA-1 now " + h1 + "): damaged, or edited through a snapshot";
-        }
-        return null;
+        ContentHash h = ContentHash.of(file);
+        return h.matches(id) ? null
+                : "content does not match its name (SHA-1 now " + h.sha1() + "): damaged, or edited through a snapshot";
     }
 
     private String checkPath(Path tree, Manifest.Item item, Set<String> damaged) throws IOException {
@@ -202,14 +186,6 @@ public final class Verifier {
                 return copy == 0 ? "its blob " + item.blob() + " is missing from the store"
                         : "is not a link to its blob " + item.blob() + " (the file was replaced)";
             }
-        }
-    }
-
-    private static MessageDigest digest(String algorithm) {
-        try {
-            return MessageDigest.getInstance(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.function.Supplier;
@@ -110,19 +109,8 @@ public final class BlobStore {
         if (known.isPresent() && sameInode(path(known.get()), ino)) {
             return known;
         }
-        MessageDigest sha1 = digest("SHA-1");
-        MessageDigest sha256 = digest("SHA-256");
-        try (InputStream in = Files.newInputStream(alias)) {
-            byte[] buf = new byte[BUFFER];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                sha1.update(buf, 0, n);
-                sha256.update(buf, 0, n);
-            }
-        }
-        String h1 = HexFormat.of().formatHex(sha1.digest());
-        String h256 = HexFormat.of().formatHex(sha256.digest());
-        for (BlobId id : new BlobId[] {new BlobId(h1, null), new BlobId(h1, h256)}) {
+        ContentHash h = ContentHash.of(alias);
+        for (BlobId id : new BlobId[] {new BlobId(h.sha1(), null), new BlobId(h.sha1(), h.sha256())}) {
             if (sameInode(path(id), ino)) {
                 catalog.get().recordEtag(etag, id);
                 return java.util.Optional.of(id);
@@ -267,19 +255,9 @@ public final class BlobStore {
         if (known.isPresent()) {
             return known.get();
         }
-        MessageDigest sha256 = digest("SHA-256");
-        long size = 0;
-        try (InputStream in = Files.newInputStream(path(id))) {
-            byte[] buf = new byte[BUFFER];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                sha256.update(buf, 0, n);
-                size += n;
-            }
-        }
-        String hex = HexFormat.of().formatHex(sha256.digest());
-        catalog.get().recordBlob(id, size, hex);
-        return new Catalog.BlobFacts(size, hex);
+        ContentHash h = ContentHash.of(path(id));
+        catalog.get().recordBlob(id, h.size(), h.sha256());
+        return new Catalog.BlobFacts(h.size(), h.sha256());
     }
 
     private void linkCreatingParent(Path dst, Path existing) throws IOException {
@@ -358,11 +336,7 @@ public final class BlobStore {
     }
 
     static MessageDigest digest(String algorithm) {
-        try {
-            return MessageDigest.getInstance(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is part of every Java runtime", e);
-        }
+        return ContentHash.digest(algorithm);
     }
 
     static String reason(IOException e) {

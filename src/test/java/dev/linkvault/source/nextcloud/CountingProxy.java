@@ -120,8 +120,7 @@ final class CountingProxy implements AutoCloseable {
             while ((b = in.read()) >= 0) {
                 head.write(b);
                 byte[] h = head.toByteArray();
-                int n = h.length;
-                if (n < 4 || h[n - 4] != '\r' || h[n - 3] != '\n' || h[n - 2] != '\r' || h[n - 1] != '\n') {
+                if (!endsHead(h)) {
                     continue;
                 }
                 head.reset();
@@ -160,9 +159,7 @@ final class CountingProxy implements AutoCloseable {
                 int b;
                 while ((b = in.read()) >= 0) {
                     head.write(b);
-                    byte[] h = head.toByteArray();
-                    int n = h.length;
-                    if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
+                    if (endsHead(head.toByteArray())) {
                         break;
                     }
                 }
@@ -201,6 +198,12 @@ final class CountingProxy implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             // connection ended
         }
+    }
+
+    /** Whether the bytes so far end with the blank line that ends an HTTP head. */
+    private static boolean endsHead(byte[] h) {
+        int n = h.length;
+        return n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n';
     }
 
     private static void chunked(InputStream in, OutputStream out) throws IOException {
