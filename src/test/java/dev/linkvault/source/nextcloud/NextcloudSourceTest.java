@@ -290,6 +290,41 @@ class NextcloudSourceTest {
     }
 
     @Test
+    void anSseCBucketIsReadWithItsKeyOnEveryGet() throws Exception {
+        String sseBucket = bucket + "c";
+        direct.createBucket(b -> b.bucket(sseBucket));
+        byte[] key = new byte[32];
+        new java.util.Random(5).nextBytes(key);
+        String k = java.util.Base64.getEncoder().encodeToString(key);
+        String md5 = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(key));
+        Files.writeString(dir.resolve("sse-c-key"), k + "\n");
+        try (Connection c = DriverManager.getConnection(dbUrl());
+             java.sql.ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT fileid, path FROM oc_filecache WHERE storage = 2 AND path LIKE 'files/%'")) {
+            while (rs.next()) {
+                long id = rs.getLong(1);
+                String content = fixture.bob.get(rs.getString(2).substring("files/".length()));
+                direct.putObject(b -> b.bucket(sseBucket).key("urn:oid:" + id).sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(k).sseCustomerKeyMD5(md5),
+                        software.amazon.awssdk.core.sync.RequestBody.fromString(content));
+            }
+        }
+        SourceConfig.Nextcloud base = config("oc_", sseBucket, List.of(user("bob", "files/", "bob")));
+        SourceConfig.S3 s = base.s3();
+        SourceConfig.Nextcloud withKey = new SourceConfig.Nextcloud("nc", base.database(), new SourceConfig.S3(
+                s.endpoint(), s.region(), s.bucket(), s.pathStyle(), s.accessKey(), s.secretKey(), s.objectPrefix(), false,
+                64, new SourceConfig.Secret(null, dir.resolve("sse-c-key"))), base.mappings());
+        Snapshotter.Result r = snapshot("s1", withKey);
+        assertEquals(0, r.summary().errors(), problems.toString());
+        for (Map.Entry<String, String> e : fixture.bob.entrySet()) {
+            assertEquals(e.getValue(), Files.readString(dir.resolve("vault/snapshots/s1/bob").resolve(e.getKey())));
+        }
+        problems.clear();
+        Snapshotter.Result without = snapshot("s2", base);
+        assertEquals(0, without.summary().errors(), "unchanged rows need no GET, so no key either: " + problems);
+    }
+
+    @Test
     void wrongS3KeysAreOneClearError() throws Exception {
         Files.writeString(dir.resolve("secret"), "not-the-secret");
         UserError e = assertThrows(UserError.class, () -> snapshot("x", aliceAndBob()));
