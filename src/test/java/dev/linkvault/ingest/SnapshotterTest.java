@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.linkvault.Fixtures;
+import dev.linkvault.VaultTest;
 import dev.linkvault.UserError;
 import dev.linkvault.repo.Manifest;
 import dev.linkvault.repo.Repository;
@@ -33,34 +34,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class SnapshotterTest {
+class SnapshotterTest extends VaultTest {
     private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
     private static final Instant OLD = Instant.parse("2019-06-01T12:00:00Z");
 
-    @TempDir
-    Path dir;
-    Path src;
-    Path vault;
-    Repository repo;
     final List<String> problems = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() throws IOException {
-        src = Files.createDirectory(dir.resolve("src"));
-        vault = dir.resolve("vault");
-        Repository.init(vault);
-        repo = Repository.openForWriting(vault, "test", true);
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        repo.close();
-    }
 
     private Snapshotter.Result snapshot(String name, Source... sources) throws IOException {
         Snapshotter s = new Snapshotter(repo, Clock.fixed(NOW, ZoneOffset.UTC), new ProgressListener() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.linkvault.Fixtures;
+import dev.linkvault.VaultTest;
 import dev.linkvault.ingest.ProgressListener;
 import dev.linkvault.ingest.Snapshotter;
 import dev.linkvault.repo.Repository;
@@ -21,31 +22,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** forget, gc and verify on real repositories with real hard links. */
-class MaintenanceTest {
-    @TempDir
-    Path dir;
-    Path src;
-    Path vault;
-    Repository repo;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        src = Files.createDirectory(dir.resolve("src"));
-        vault = dir.resolve("vault");
-        Repository.init(vault);
-        repo = Repository.openForWriting(vault, "test", true);
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        repo.close();
-    }
+class MaintenanceTest extends VaultTest {
 
     private String snapshot(String name, Instant at) throws IOException {
         Snapshotter s = new Snapshotter(repo, Clock.fixed(at, ZoneOffset.UTC), new ProgressListener() { });
