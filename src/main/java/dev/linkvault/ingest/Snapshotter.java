@@ -15,10 +15,10 @@ import dev.linkvault.source.RelPath;
 import dev.linkvault.source.Sink;
 import dev.linkvault.source.Source;
 import dev.linkvault.source.TransferException;
+import dev.linkvault.source.local.LocalSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -290,7 +290,7 @@ public final class Snapshotter {
                 fatal.compareAndSet(null, x);
                 return new Outcome.Failed(p.toString(), x.getMessage());
             } catch (IOException | RuntimeException x) {
-                return new Outcome.Failed(p.toString(), describe(x));
+                return new Outcome.Failed(p.toString(), LocalSource.describe(x));
             }
         }
 
@@ -480,19 +480,5 @@ public final class Snapshotter {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static String describe(Exception x) {
-        if (x instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (x instanceof java.nio.file.NoSuchFileException) {
-            return "vanished while being read";
-        }
-        if (x instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        String m = x.getMessage();
-        return m == null ? x.getClass().getSimpleName() : m;
     }
 }

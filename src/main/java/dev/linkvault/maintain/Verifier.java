@@ -174,10 +174,9 @@ public final class Verifier {
             return "uses blob " + item.blob() + ", which is damaged";
         }
         BlobId id = BlobId.parse(item.blob());
-        Path blob = repo.blobs().path(id);
         long ino = (Long) a.get("ino");
         for (int copy = 0; ; copy++) {
-            Path candidate = copy == 0 ? blob : blob.resolveSibling(blob.getFileName() + "." + copy);
+            Path candidate = repo.blobs().copyPath(id, copy);
             try {
                 if ((Long) Files.getAttribute(candidate, "unix:ino", LinkOption.NOFOLLOW_LINKS) == ino) {
                     return null;

@@ -146,6 +146,12 @@ public final class BlobStore {
         catalog.get().recordEtag(etag, id);
     }
 
+    /** Where copy {@code n} of a blob lives ({@code <name>.<n>}); copy 0 is the blob itself. */
+    public Path copyPath(BlobId id, int n) {
+        Path primary = path(id);
+        return n == 0 ? primary : primary.resolveSibling(primary.getFileName() + "." + n);
+    }
+
     public boolean exists(BlobId id) {
         return Files.exists(path(id), LinkOption.NOFOLLOW_LINKS);
     }
@@ -160,8 +166,8 @@ public final class BlobStore {
     public Put put(InputStream in, Instant mtime) throws IOException {
         Path tmp = newTemp("put-");
         try {
-            MessageDigest sha1 = digest("SHA-1");
-            MessageDigest sha256 = digest("SHA-256");
+            MessageDigest sha1 = ContentHash.digest("SHA-1");
+            MessageDigest sha256 = ContentHash.digest("SHA-256");
             long size = 0;
             try (in; FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 byte[] buf = new byte[BUFFER];
@@ -280,7 +286,7 @@ public final class BlobStore {
     public void link(BlobId id, Path dst) throws IOException {
         Path primary = path(id);
         for (int n = 0; ; n++) {
-            Path candidate = n == 0 ? primary : primary.resolveSibling(primary.getFileName() + "." + n);
+            Path candidate = copyPath(id, n);
             try {
                 Files.createLink(dst, candidate);
                 return;
@@ -308,7 +314,7 @@ public final class BlobStore {
     private void makeCopy(BlobId id, Path primary, Path copy) throws IOException {
         Path tmp = newTemp("copy-");
         try {
-            MessageDigest sha1 = digest("SHA-1");
+            MessageDigest sha1 = ContentHash.digest("SHA-1");
             try (InputStream in = Files.newInputStream(primary);
                  FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 byte[] buf = new byte[BUFFER];
@@ -333,10 +339,6 @@ public final class BlobStore {
         } finally {
             Files.deleteIfExists(tmp);
         }
-    }
-
-    static MessageDigest digest(String algorithm) {
-        return ContentHash.digest(algorithm);
     }
 
     static String reason(IOException e) {

@@ -1,6 +1,7 @@
 package dev.linkvault.restore;
 
 import dev.linkvault.UserError;
+import dev.linkvault.repo.ContentHash;
 import dev.linkvault.repo.Manifest;
 import dev.linkvault.repo.Repository;
 import dev.linkvault.source.RelPath;
@@ -17,7 +18,6 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Set;
@@ -112,7 +112,7 @@ public final class Restorer {
             throw new IOException(target + " exists; give --overwrite to replace it");
         }
         Path tmp = target.resolveSibling("." + target.getFileName() + ".linkvault-restore");
-        MessageDigest sha1 = sha1();
+        MessageDigest sha1 = ContentHash.digest("SHA-1");
         try {
             try (InputStream in = Files.newInputStream(from);
                  OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE,
@@ -163,13 +163,5 @@ public final class Restorer {
             }
         }
         return s;
-    }
-
-    private static MessageDigest sha1() {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -199,15 +199,19 @@ public final class LocalSource implements Source {
         };
     }
 
-    static String describe(IOException e) {
-        String kind = e.getClass().getSimpleName().replace("Exception", "");
-        String reason = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
-                ? fse.getReason() : e.getMessage();
-        return switch (kind) {
-            case "AccessDenied" -> "permission denied";
-            case "NoSuchFile" -> "vanished while being read";
-            default -> reason == null ? kind : reason;
-        };
+    /** One short line for what went wrong with a path: "permission denied", the OS's reason, or the message. */
+    public static String describe(Exception x) {
+        if (x instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (x instanceof java.nio.file.NoSuchFileException) {
+            return "vanished while being read";
+        }
+        if (x instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        String m = x.getMessage();
+        return m == null ? x.getClass().getSimpleName() : m;
     }
 
     /** Reads the file and tells afterwards whether it changed meanwhile. */

@@ -2,6 +2,7 @@ package dev.linkvault.source.nextcloud;
 
 import dev.linkvault.config.Secrets;
 import dev.linkvault.config.SourceConfig;
+import dev.linkvault.repo.ContentHash;
 import dev.linkvault.source.Content;
 import dev.linkvault.source.Entry;
 import dev.linkvault.source.Sink;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -51,6 +51,22 @@ public final class NextcloudSource implements Source {
     private final SourceConfig.Nextcloud config;
     private final Supplier<S3Client> s3;
     private S3Client client;
+    private SseC sseC;
+    private boolean sseCRead;
+
+    /** The SSE-C key and its MD5, both base64, as every GET sends them. */
+    private record SseC(String key, String keyMd5) {}
+
+    /** Read once: the key file or variable does not change during a run. */
+    private synchronized SseC sseC() {
+        if (!sseCRead) {
+            String k = Secrets.read(config.s3().sseCKey(), "the SSE-C key");
+            sseC = k == null ? null : new SseC(k, Base64.getEncoder().encodeToString(
+                    ContentHash.digest("MD5").digest(Base64.getDecoder().decode(k))));
+            sseCRead = true;
+        }
+        return sseC;
+    }
     private final Map<String, BucketListing> listings = new HashMap<>();
     /** Rows the catalog did not know so far this run; past {@link #listAfter}, buckets are listed for ETags. */
     private final java.util.concurrent.atomic.AtomicLong unknownRows = new java.util.concurrent.atomic.AtomicLong();
@@ -393,15 +409,7 @@ public final class NextcloudSource implements Source {
     }
 
     private static String md5(String s) {
-        return HexFormat.of().formatHex(digest("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static MessageDigest digest(String a) {
-        try {
-            return MessageDigest.getInstance(a);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(ContentHash.digest("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -409,7 +417,7 @@ public final class NextcloudSource implements Source {
      * (tried again), and so are bytes whose MD5 differs from a single-part ETag.
      */
     private static final class CheckedDownload extends java.io.FilterInputStream {
-        private final MessageDigest md5 = digest("MD5");
+        private final MessageDigest md5 = ContentHash.digest("MD5");
         private final String expected;
         private final String what;
 
@@ -480,11 +488,9 @@ public final class NextcloudSource implements Source {
         @Override
         public InputStream open() throws IOException {
             GetObjectRequest.Builder r = GetObjectRequest.builder().bucket(bucket).key(key);
-            String sseC = Secrets.read(config.s3().sseCKey(), "the SSE-C key");
+            SseC sseC = sseC();
             if (sseC != null) {
-                byte[] raw = Base64.getDecoder().decode(sseC);
-                r.sseCustomerAlgorithm("AES256").sseCustomerKey(sseC)
-                        .sseCustomerKeyMD5(Base64.getEncoder().encodeToString(digest("MD5").digest(raw)));
+                r.sseCustomerAlgorithm("AES256").sseCustomerKey(sseC.key()).sseCustomerKeyMD5(sseC.keyMd5());
             }
             try {
                 ResponseInputStream<GetObjectResponse> in = s3.get().getObject(r.build());
