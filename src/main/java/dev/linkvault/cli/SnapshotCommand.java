@@ -46,7 +46,7 @@ final class SnapshotCommand implements Callable<Integer> {
         if (n < 1 || n > 256) {
             throw new dev.linkvault.UserError("--workers must be from 1 to 256");
         }
-        List<Source> sources = config.sources().stream().map(c -> Sources.create(c, n)).toList();
+        List<Source> sources = new java.util.ArrayList<>();
         boolean live = System.console() != null && !json;
         AtomicBoolean cancel = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
@@ -66,6 +66,9 @@ final class SnapshotCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try (Repository repo = top.openWriter("linkvault snapshot");
              SnapshotProgress progress = new SnapshotProgress(top.err, live, json)) {
+            for (var c : config.sources()) {
+                sources.add(Sources.create(c, n, repo.tmpDir()));
+            }
             Snapshotter snapshotter = new Snapshotter(repo, Clock.systemDefaultZone(), progress);
             progress.watch(snapshotter.counters());
             Snapshotter.Result r = snapshotter.run(sources,

@@ -25,6 +25,8 @@ public final class ConfigLoader {
     private static final Set<String> RETENTION_KEYS = Set.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly",
             "keep-monthly", "keep-yearly", "keep-within");
     private static final Set<String> LOCAL_KEYS = Set.of("type", "name", "path", "include", "ignore");
+    private static final Set<String> MYCLOUD_KEYS = Set.of("type", "name", "index-db", "files", "trash", "users",
+            "include", "ignore");
     private static final Set<String> NEXTCLOUD_KEYS = Set.of("type", "name", "database", "s3", "mappings");
     private static final Set<String> DATABASE_KEYS = Set.of("url", "user", "password-env", "password-file",
             "table-prefix");
@@ -147,13 +149,19 @@ public final class ConfigLoader {
             case "local" -> {
                 checkKeys(n, at, LOCAL_KEYS);
                 List<String> include = strings(n, "include", at);
-                List<String> ignore = strings(n, "ignore", at);
-                try {
-                    PathFilter.of(include, ignore);
-                } catch (IllegalArgumentException e) {
-                    throw fail(at, e.getMessage());
-                }
+                List<String> ignore = patterns(n, include, at);
                 return new SourceConfig.Local(name, path(n, "path", at), include, ignore);
+            }
+            case "mycloud" -> {
+                checkKeys(n, at, MYCLOUD_KEYS);
+                List<String> include = strings(n, "include", at);
+                List<String> ignore = patterns(n, include, at);
+                JsonNode trash = n.get("trash");
+                if (trash != null && !trash.isBoolean()) {
+                    throw fail(at + ".trash", "must be true or false");
+                }
+                return new SourceConfig.Mycloud(name, path(n, "index-db", at), path(n, "files", at),
+                        trash != null && trash.asBoolean(), strings(n, "users", at), include, ignore);
             }
             case "nextcloud" -> {
                 checkKeys(n, at, NEXTCLOUD_KEYS);
@@ -161,7 +169,7 @@ public final class ConfigLoader {
                         s3(object(n, "s3", at), at + ".s3"), mappings(n.get("mappings"), at + ".mappings"));
             }
             default -> throw fail(at + ".type", "'" + type + "' is not a source type this version knows;"
-                    + " use: local, nextcloud");
+                    + " use: local, nextcloud, mycloud");
         }
     }
 
@@ -243,12 +251,7 @@ public final class ConfigLoader {
                 throw fail(here + ".as", "'" + as + "' is not usable as a folder name: use letters, digits and . _ + @ -");
             }
             List<String> include = strings(m, "include", here);
-            List<String> ignore = strings(m, "ignore", here);
-            try {
-                PathFilter.of(include, ignore);
-            } catch (IllegalArgumentException e) {
-                throw fail(here, e.getMessage());
-            }
+            List<String> ignore = patterns(m, include, here);
             List<Long> ids = new ArrayList<>();
             for (String id : strings(m, "exclude-mimetype-ids", here)) {
                 try {
@@ -261,6 +264,17 @@ public final class ConfigLoader {
                     List.copyOf(ids), include, ignore));
         }
         return List.copyOf(out);
+    }
+
+    /** The {@code ignore:} list, once it and {@code include} are known to compile as patterns. */
+    private List<String> patterns(JsonNode n, List<String> include, String at) {
+        List<String> ignore = strings(n, "ignore", at);
+        try {
+            PathFilter.of(include, ignore);
+        } catch (IllegalArgumentException e) {
+            throw fail(at, e.getMessage());
+        }
+        return ignore;
     }
 
     /** {@code <key>-env} or {@code <key>-file}, not both. */

@@ -27,6 +27,19 @@ public sealed interface SourceConfig {
         }
     }
 
+    /**
+     * {@code type: mycloud}: a WD MyCloud restsdk dump, names in {@code index.db}, bytes in {@code files/}.
+     *
+     * @param users user roots to take (by name, such as {@code auth0|5e62...}, or id); empty = all
+     */
+    record Mycloud(String name, Path indexDb, Path files, boolean trash, List<String> users, List<String> include,
+                   List<String> ignore) implements SourceConfig {
+        @Override
+        public List<String> topFolders() {
+            return List.of(name);
+        }
+    }
+
     /** Where Nextcloud's database is; the password is read only when connecting. */
     record Database(String url, String user, Secret password, String tablePrefix) {}
 

@@ -68,6 +68,42 @@ public final class RelPath implements Comparable<RelPath> {
         return null;
     }
 
+    /**
+     * A usable name for an untrusted one: {@code name} itself when it is fine, else '/' and NUL
+     * replaced by '_', "." and ".." prefixed with '_', an empty name replaced by "[no name]", and
+     * a name too long cut short and given {@code tag} (see {@link #tagged}).
+     */
+    public static String repair(String name, String tag) {
+        if (problem(name) == null) {
+            return name;
+        }
+        if (name == null || name.isEmpty()) {
+            return tagged("[no name]", tag);
+        }
+        if (name.equals(".") || name.equals("..")) {
+            return "_" + name;
+        }
+        String r = name.replace('/', '_').replace('\0', '_');
+        return problem(r) == null ? r : tagged(r, tag);
+    }
+
+    /**
+     * {@code name} told apart by {@code tag}: "IMG_1.jpg" with tag "x7" becomes "IMG_1~x7.jpg"
+     * (before a short extension), cut short where needed to stay within {@link #MAX_NAME_BYTES}.
+     */
+    public static String tagged(String name, String tag) {
+        int dot = name.lastIndexOf('.');
+        boolean ext = dot > 0 && name.length() - dot <= 16 && name.indexOf(' ', dot) < 0;
+        String stem = ext ? name.substring(0, dot) : name;
+        String suffix = "~" + tag + (ext ? name.substring(dot) : "");
+        int room = MAX_NAME_BYTES - suffix.getBytes(StandardCharsets.UTF_8).length;
+        while (stem.getBytes(StandardCharsets.UTF_8).length > room) {
+            int cut = stem.offsetByCodePoints(stem.length(), -1);
+            stem = stem.substring(0, cut);
+        }
+        return stem + suffix;
+    }
+
     /** A readable rendering of raw components: control characters escaped, parts joined by '/'. */
     public static String display(List<String> components) {
         StringBuilder sb = new StringBuilder();

@@ -4,19 +4,27 @@ import dev.linkvault.config.SourceConfig;
 import dev.linkvault.s3.S3Clients;
 import dev.linkvault.source.local.LocalSource;
 import dev.linkvault.source.local.PathFilter;
+import dev.linkvault.source.mycloud.MycloudSource;
 import dev.linkvault.source.nextcloud.NextcloudSource;
+import java.nio.file.Path;
 
 /** Makes the source a config entry describes. */
 public final class Sources {
     private Sources() {}
 
-    /** @param workers files handled in parallel, so that a network source can size its connection pool */
-    public static Source create(SourceConfig config, int workers) {
+    /**
+     * @param workers files handled in parallel, so that a network source can size its connection pool
+     * @param scratch a folder for large throw-away work files (the repository's .data/tmp)
+     */
+    public static Source create(SourceConfig config, int workers, Path scratch) {
         if (config instanceof SourceConfig.Local l) {
             return new LocalSource(l.name(), l.path(), PathFilter.of(l.include(), l.ignore()));
         }
         if (config instanceof SourceConfig.Nextcloud n) {
             return new NextcloudSource(n, () -> S3Clients.create(n.s3(), workers));
+        }
+        if (config instanceof SourceConfig.Mycloud m) {
+            return new MycloudSource(m, scratch);
         }
         throw new IllegalArgumentException("no source for " + config);
     }

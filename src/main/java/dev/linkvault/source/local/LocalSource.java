@@ -2,6 +2,7 @@ package dev.linkvault.source.local;
 
 import dev.linkvault.source.Content;
 import dev.linkvault.source.Entry;
+import dev.linkvault.source.FilteredTree;
 import dev.linkvault.source.Sink;
 import dev.linkvault.source.Source;
 import java.io.IOException;
@@ -13,10 +14,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
@@ -96,10 +95,11 @@ public final class LocalSource implements Source {
     /** One traversal; holds the directories whose entry waits for a first kept child. */
     private final class Walk {
         private final Sink sink;
-        private final Deque<Entry> pending = new ArrayDeque<>();
+        private final FilteredTree tree;
 
         Walk(Sink sink) {
             this.sink = sink;
+            this.tree = new FilteredTree(sink);
         }
 
         void dir(Path dir, List<String> parts) throws InterruptedException {
@@ -143,14 +143,9 @@ public final class LocalSource implements Source {
                         return;
                     }
                     Entry entry = Entry.dir(parts, mtime(a), mode & 07777);
-                    pending.push(entry);
+                    tree.enter(entry);
                     dir(child, parts);
-                    if (!pending.isEmpty() && pending.peek() == entry) {
-                        pending.pop();
-                        if (filter.keepsEmptyDir(rel)) {
-                            emit(entry);
-                        }
-                    }
+                    tree.leave(entry, filter.keepsEmptyDir(rel));
                 }
                 case S_IFREG -> {
                     if (filter.keeps(rel)) {
@@ -177,15 +172,7 @@ public final class LocalSource implements Source {
         }
 
         private void emit(Entry e) throws InterruptedException {
-            // Ancestors waiting for their first kept child go first, outermost first.
-            if (!pending.isEmpty()) {
-                List<Entry> chain = new ArrayList<>(pending);
-                pending.clear();
-                for (int i = chain.size() - 1; i >= 0; i--) {
-                    sink.entry(chain.get(i));
-                }
-            }
-            sink.entry(e);
+            tree.emit(e);
         }
     }
 

@@ -1,0 +1,470 @@
+package dev.linkvault.source.mycloud;
+
+import dev.linkvault.source.RelPath;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The rows of a restsdk {@code index.db} that matter, copied into a throw-away SQLite file and
+ * placed in a tree: every row gets a depth below a root, found breadth-first from the roots
+ * through {@code parentID}, so that memory stays flat in the number of rows and a cycle is never
+ * followed. Rows no root leads to are placed too: a row whose parent is missing (or is a file)
+ * becomes the root of an orphaned subtree, and each cycle is cut at its oldest row.
+ *
+ * <p>The device's database is only read: opened with {@code immutable=1} (no lock, no journal,
+ * nothing created beside it), or, when a {@code -wal} or {@code -journal} file says it holds
+ * changes not yet in the main file, read from a copy made in the scratch folder.
+ */
+final class MycloudIndex implements AutoCloseable {
+    static final String DIR_MIME = "application/x.wd.dir";
+    static final String TRASH_ROOT = "Trash";
+    private static final List<String> NEEDED = List.of("id", "parentID", "name", "mimeType", "contentID", "size");
+    private static final List<String> TIMES = List.of("imageDate", "videoDate", "cTime", "birthTime");
+
+    /** One placed row. {@code time}: the mtime a person expects, in ms, or null. */
+    record Row(long auto, String id, String parent, String name, String ename, boolean dir, String content, long size,
+               Long time, String root) {}
+
+    /** What placing the rows found, for the summary. */
+    record Placement(long rows, long duplicateIds, List<String> cycles) {}
+
+    private final Path work;
+    private final Connection db;
+    private final List<PreparedStatement> childQueries = new ArrayList<>();
+    private final Placement placement;
+    private boolean contentIndexed;
+
+    private MycloudIndex(Path work, Connection db, Placement placement) {
+        this.work = work;
+        this.db = db;
+        this.placement = placement;
+    }
+
+    /** The device's database, open for reading; {@code copy} is the folder of a copy made to read it, or null. */
+    record Device(Connection connection, Path copy) implements AutoCloseable {
+        @Override
+        public void close() {
+            closeQuietly(connection);
+            if (copy != null) {
+                try (var files = Files.list(copy)) {
+                    files.forEach(MycloudIndex::deleteQuietly);
+                } catch (IOException ignored) {
+                    // left in .data/tmp, which the next run clears
+                }
+                deleteQuietly(copy);
+            }
+        }
+    }
+
+    /** Opens the device's database for reading only; fails with a message naming the file and the fix. */
+    static Device openDevice(Path indexDb, Path scratch, Consumer<String> notes) throws IOException {
+        if (!Files.isRegularFile(indexDb)) {
+            throw new IOException("index-db " + indexDb + (Files.exists(indexDb) ? " is not a file" : " does not exist")
+                    + "; point it at restsdk/data/db/index.db");
+        }
+        if (!Files.isReadable(indexDb)) {
+            throw new IOException("index-db " + indexDb + " cannot be read (permission denied)");
+        }
+        Path source = indexDb;
+        Path copyDir = null;
+        String url;
+        if (pending(indexDb, "-wal") || pending(indexDb, "-journal")) {
+            // Reading those changes would need a write beside the device's file: read a copy instead.
+            copyDir = Files.createDirectories(scratch).resolve("mycloud-db-" + System.nanoTime());
+            Files.createDirectory(copyDir);
+            source = copyDir.resolve("index.db");
+            Files.copy(indexDb, source, StandardCopyOption.COPY_ATTRIBUTES);
+            for (String suffix : new String[] {"-wal", "-journal"}) {
+                Path side = indexDb.resolveSibling(indexDb.getFileName() + suffix);
+                if (Files.exists(side)) {
+                    Files.copy(side, copyDir.resolve("index.db" + suffix));
+                }
+            }
+            notes.accept(indexDb.getFileName() + " has a -wal/-journal file with changes not yet in it: read from a"
+                    + " copy in the repository's .data/tmp (the original is not touched)");
+            url = "jdbc:sqlite:" + source;
+        } else {
+            url = "jdbc:sqlite:file:" + indexDb.toUri().getRawPath() + "?immutable=1";
+        }
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setReadOnly(source == indexDb);
+        try {
+            Connection c = DriverManager.getConnection(url, cfg.toProperties());
+            Set<String> columns = new HashSet<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(Files)")) {
+                while (rs.next()) {
+                    columns.add(rs.getString("name"));
+                }
+            }
+            if (columns.isEmpty()) {
+                c.close();
+                throw new IOException("index-db " + indexDb + " has no table Files: is it restsdk/data/db/index.db"
+                        + " of a WD MyCloud?");
+            }
+            for (String col : NEEDED) {
+                if (!columns.contains(col)) {
+                    c.close();
+                    throw new IOException("index-db " + indexDb + ": table Files has no column " + col
+                            + "; this is not a restsdk index.db this version can read");
+                }
+            }
+            return new Device(c, copyDir);
+        } catch (SQLException e) {
+            throw new IOException("index-db " + indexDb + " cannot be read as SQLite (" + firstLine(e) + "); if it is"
+                    + " damaged, try restsdk/data/dbBackup/index.db or a copy repaired with sqlite3 .recover", e);
+        }
+    }
+
+    private static boolean pending(Path db, String suffix) throws IOException {
+        Path side = db.resolveSibling(db.getFileName() + suffix);
+        return Files.exists(side, LinkOption.NOFOLLOW_LINKS) && Files.size(side) > 0;
+    }
+
+    static String firstLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** Copies the rows out of the device's database and places them; {@code notes} hears what was odd. */
+    static MycloudIndex build(Connection device, Path scratch, Consumer<String> notes) throws IOException {
+        Files.createDirectories(scratch);
+        Path work = scratch.resolve("mycloud-index-" + System.nanoTime() + ".sqlite");
+        Connection db = null;
+        try {
+            db = DriverManager.getConnection("jdbc:sqlite:" + work);
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode=OFF");
+                s.execute("PRAGMA synchronous=OFF");
+                s.execute("PRAGMA cache_size=-32000");
+                try {
+                    // Sorting for an index spills to temp files: keep them beside the work file,
+                    // not in /tmp, which is often memory.
+                    s.execute("PRAGMA temp_store_directory='" + scratch.toString().replace("'", "''") + "'");
+                } catch (SQLException deprecatedAndGone) {
+                    // then SQLite's default place
+                }
+                s.execute("CREATE TABLE rows(auto INTEGER PRIMARY KEY, id TEXT NOT NULL, parent TEXT,"
+                        + " name TEXT NOT NULL, ename TEXT NOT NULL, dir INTEGER NOT NULL, content TEXT,"
+                        + " size INTEGER NOT NULL, time INTEGER, depth INTEGER, root TEXT)");
+                s.execute("CREATE TEMP TABLE front(id TEXT PRIMARY KEY) WITHOUT ROWID");
+                s.execute("CREATE TEMP TABLE next(auto INTEGER PRIMARY KEY)");
+            }
+            db.setAutoCommit(false);
+            long rows = copy(device, db);
+            try (Statement s = db.createStatement()) {
+                s.execute("CREATE INDEX rows_id ON rows(id)");
+                s.execute("CREATE INDEX rows_parent ON rows(parent)");
+                s.execute("CREATE INDEX rows_depth ON rows(depth)");
+            }
+            long duplicates = 0;
+            try (Statement s = db.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT id, count(*) FROM rows GROUP BY id HAVING count(*) > 1")) {
+                while (rs.next()) {
+                    duplicates++;
+                    notes.accept("id " + rs.getString(1) + " is used by " + rs.getLong(2) + " rows of index.db;"
+                            + " rows below it may appear under more than one of them");
+                }
+            }
+            List<String> cycles = place(db);
+            try (Statement s = db.createStatement()) {
+                s.execute("CREATE INDEX rows_children ON rows(parent, depth, ename, auto)");
+                s.execute("DROP INDEX rows_parent");
+            }
+            db.commit();
+            return new MycloudIndex(work, db, new Placement(rows, duplicates, cycles));
+        } catch (SQLException e) {
+            closeQuietly(db);
+            deleteQuietly(work);
+            throw new IOException("reading index.db failed (" + firstLine(e) + "); if it is damaged, try"
+                    + " restsdk/data/dbBackup/index.db or a copy repaired with sqlite3 .recover", e);
+        } catch (RuntimeException e) {
+            closeQuietly(db);
+            deleteQuietly(work);
+            throw e;
+        }
+    }
+
+    private static long copy(Connection device, Connection db) throws SQLException {
+        Set<String> columns = new HashSet<>();
+        try (Statement s = device.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(Files)")) {
+            while (rs.next()) {
+                columns.add(rs.getString("name"));
+            }
+        }
+        StringBuilder select = new StringBuilder("SELECT ").append(columns.contains("autoID") ? "autoID" : "rowid")
+                .append(", id, parentID, name, mimeType, contentID, size");
+        for (String t : TIMES) {
+            select.append(", ").append(columns.contains(t) ? t : "NULL");
+        }
+        select.append(" FROM Files ORDER BY 1");
+        long n = 0;
+        try (Statement s = device.createStatement();
+             PreparedStatement ins = db.prepareStatement("INSERT INTO rows(auto, id, parent, name, ename, dir, content,"
+                     + " size, time) VALUES (?,?,?,?,?,?,?,?,?)")) {
+            s.setFetchSize(1000);
+            try (ResultSet rs = s.executeQuery(select.toString())) {
+                while (rs.next()) {
+                    String id = rs.getString(2);
+                    String name = rs.getString(4);
+                    String parent = rs.getString(3);
+                    long auto = rs.getLong(1);
+                    if (id == null) {
+                        id = "autoID-" + auto;
+                    }
+                    if (name == null) {
+                        name = "";
+                    }
+                    ins.setLong(1, auto);
+                    ins.setString(2, id);
+                    ins.setString(3, parent == null || parent.isEmpty() ? null : parent);
+                    ins.setString(4, name);
+                    ins.setString(5, RelPath.repair(name, id));
+                    ins.setInt(6, DIR_MIME.equals(rs.getString(5)) ? 1 : 0);
+                    ins.setString(7, rs.getString(6));
+                    ins.setLong(8, Math.max(0, rs.getLong(7)));
+                    Long time = null;
+                    for (int i = 8; i <= 11 && time == null; i++) {
+                        long v = rs.getLong(i);
+                        if (!rs.wasNull() && v != 0) {
+                            time = v;
+                        }
+                    }
+                    if (time == null) {
+                        ins.setNull(9, java.sql.Types.INTEGER);
+                    } else {
+                        ins.setLong(9, time);
+                    }
+                    ins.addBatch();
+                    if (++n % 10_000 == 0) {
+                        ins.executeBatch();
+                    }
+                }
+            }
+            ins.executeBatch();
+        }
+        return n;
+    }
+
+    /**
+     * Gives every row a depth: from the real roots first, then from rows whose parent is missing
+     * or not a folder, then from each cycle, cut at its oldest row (smallest autoID).
+     */
+    private static List<String> place(Connection db) throws SQLException {
+        try (Statement s = db.createStatement()) {
+            s.executeUpdate("UPDATE rows SET depth = 0, root = CASE WHEN name = '" + TRASH_ROOT
+                    + "' THEN 'trash' ELSE 'user' END WHERE parent IS NULL");
+            spread(db, "SELECT id FROM rows WHERE parent IS NULL AND dir = 1");
+            s.executeUpdate("UPDATE rows SET depth = 0, root = 'parent' WHERE depth IS NULL AND NOT EXISTS"
+                    + " (SELECT 1 FROM rows p WHERE p.id = rows.parent AND p.dir = 1)");
+            spread(db, "SELECT id FROM rows WHERE root = 'parent' AND dir = 1");
+        }
+        List<String> cycles = new ArrayList<>();
+        while (true) {
+            long start;
+            try (Statement s = db.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT auto FROM rows WHERE depth IS NULL ORDER BY auto LIMIT 1")) {
+                if (!rs.next()) {
+                    return cycles;
+                }
+                start = rs.getLong(1);
+            }
+            // Every unplaced row's parent is an unplaced folder, so going up must come round.
+            Map<String, Long> chain = new LinkedHashMap<>();
+            String cycleAt = null;
+            try (PreparedStatement byAuto = db.prepareStatement("SELECT id, parent FROM rows WHERE auto = ?");
+                 PreparedStatement byId = db.prepareStatement("SELECT auto, parent FROM rows WHERE id = ? AND dir = 1"
+                         + " AND depth IS NULL ORDER BY auto LIMIT 1")) {
+                byAuto.setLong(1, start);
+                String parent;
+                try (ResultSet rs = byAuto.executeQuery()) {
+                    rs.next();
+                    chain.put(rs.getString(1), start);
+                    parent = rs.getString(2);
+                }
+                while (cycleAt == null) {
+                    if (chain.containsKey(parent)) {
+                        cycleAt = parent;
+                        break;
+                    }
+                    byId.setString(1, parent);
+                    try (ResultSet rs = byId.executeQuery()) {
+                        if (!rs.next()) {
+                            break;
+                        }
+                        chain.put(parent, rs.getLong(1));
+                        parent = rs.getString(2);
+                    }
+                }
+            }
+            if (cycleAt == null) {
+                // Not a cycle after all (only ids used twice can lead here): an orphaned subtree.
+                try (Statement s = db.createStatement()) {
+                    s.executeUpdate("UPDATE rows SET depth = 0, root = 'parent' WHERE auto = " + start);
+                }
+                spread(db, "SELECT id FROM rows WHERE auto = " + start + " AND dir = 1");
+                continue;
+            }
+            List<String> members = new ArrayList<>();
+            long cut = Long.MAX_VALUE;
+            boolean in = false;
+            for (Map.Entry<String, Long> e : chain.entrySet()) {
+                in |= e.getKey().equals(cycleAt);
+                if (in) {
+                    members.add(e.getKey());
+                    cut = Math.min(cut, e.getValue());
+                }
+            }
+            try (Statement s = db.createStatement()) {
+                s.executeUpdate("UPDATE rows SET depth = 0, root = 'cycle' WHERE auto = " + cut);
+            }
+            spread(db, "SELECT id FROM rows WHERE auto = " + cut + " AND dir = 1");
+            cycles.add(String.join(" -> ", members) + " -> " + members.get(0));
+        }
+    }
+
+    /** Breadth-first from the folders the query names (all at depth 0), placing what is not placed yet. */
+    private static void spread(Connection db, String firstFront) throws SQLException {
+        try (Statement s = db.createStatement()) {
+            s.executeUpdate("DELETE FROM front");
+            s.executeUpdate("INSERT OR IGNORE INTO front(id) " + firstFront);
+            for (int depth = 1; ; depth++) {
+                s.executeUpdate("DELETE FROM next");
+                int found = s.executeUpdate("INSERT OR IGNORE INTO next(auto) SELECT c.auto FROM front f"
+                        + " JOIN rows c ON c.parent = f.id WHERE c.depth IS NULL");
+                if (found == 0) {
+                    return;
+                }
+                s.executeUpdate("UPDATE rows SET depth = " + depth + " WHERE auto IN (SELECT auto FROM next)");
+                s.executeUpdate("DELETE FROM front");
+                s.executeUpdate("INSERT OR IGNORE INTO front(id) SELECT r.id FROM next n JOIN rows r ON r.auto = n.auto"
+                        + " WHERE r.dir = 1");
+            }
+        }
+    }
+
+    Placement placement() {
+        return placement;
+    }
+
+    /** The rows placed at depth 0 of one kind ('user', 'trash', 'parent', 'cycle'), oldest first. */
+    List<Row> roots(String kind) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement(SELECT + " WHERE depth = 0 AND root = ? ORDER BY auto")) {
+            ps.setString(1, kind);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The parents (missing, or files) of the rows placed as roots of orphaned subtrees. */
+    List<String> missingParents() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT DISTINCT parent FROM rows WHERE depth = 0 AND root = 'parent' ORDER BY parent")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private static final String SELECT = "SELECT auto, id, parent, name, ename, dir, content, size, time, root FROM rows";
+
+    private static Row row(ResultSet rs) throws SQLException {
+        long t = rs.getLong(9);
+        Long time = rs.wasNull() ? null : t;
+        return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getInt(6) == 1, rs.getString(7), rs.getLong(8), time, rs.getString(10));
+    }
+
+    /**
+     * Calls {@code each} for the rows placed at {@code depth} under {@code parent}, by name then
+     * age. Streams; {@code each} may ask for the children of a deeper level meanwhile.
+     */
+    void children(String parent, int depth, RowVisitor each) throws SQLException, InterruptedException {
+        while (childQueries.size() <= depth) {
+            childQueries.add(db.prepareStatement(SELECT + " WHERE parent = ? AND depth = ? ORDER BY ename, auto"));
+        }
+        PreparedStatement ps = childQueries.get(depth);
+        ps.setString(1, parent);
+        ps.setInt(2, depth);
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                each.row(row(rs));
+            }
+        }
+    }
+
+    interface RowVisitor {
+        void row(Row r) throws SQLException, InterruptedException;
+    }
+
+    /** Whether some row names this contentID. */
+    boolean hasContent(String contentId) throws SQLException {
+        if (!contentIndexed) {
+            try (Statement s = db.createStatement()) {
+                s.execute("CREATE INDEX IF NOT EXISTS rows_content ON rows(content)");
+            }
+            contentIndexed = true;
+        }
+        try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM rows WHERE content = ? LIMIT 1")) {
+            ps.setString(1, contentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (PreparedStatement ps : childQueries) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+        closeQuietly(db);
+        deleteQuietly(work);
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // a throw-away file
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // left in .data/tmp, which the next run clears
+        }
+    }
+}
