@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "linkvault", mixinStandardHelpOptions = true, version = "linkvault 0.1.0",
         description = "Deduplicated, hard-linked daily snapshots of file trees into a local repository.",
         subcommands = {InitCommand.class, SnapshotCommand.class, SnapshotsCommand.class, LsCommand.class,
-                RestoreCommand.class, ForgetCommand.class, GcCommand.class, VerifyCommand.class, StatsCommand.class,
+                RestoreCommand.class, ExportCommand.class, PreflightCommand.class, ForgetCommand.class, GcCommand.class, VerifyCommand.class, StatsCommand.class,
                 ReindexCommand.class, ImportConfigCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Exit codes: 0 ok, 1 finished with per-file errors, 2 fatal/usage/config,"
@@ -22,13 +22,13 @@ final class LinkvaultCommand implements Runnable {
     final PrintWriter out;
     final PrintWriter err;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The YAML config (sources, repository).")
+    @Option(names = {"-c", "--config"}, scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "FILE", description = "The YAML config (sources, repository).")
     Path config;
 
-    @Option(names = "--repo", paramLabel = "DIR", description = "The repository; overrides the config's 'repository'.")
+    @Option(names = "--repo", scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "DIR", description = "The repository; overrides the config's 'repository'.")
     Path repo;
 
-    @Option(names = "--debug", description = "Show stack traces of failures.")
+    @Option(names = "--debug", scope = picocli.CommandLine.ScopeType.INHERIT, description = "Show stack traces of failures.")
     boolean debug;
 
     private Config loaded;
@@ -41,7 +41,7 @@ final class LinkvaultCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "a command is needed: init, snapshot, snapshots, ls, restore, forget, gc, verify, stats or reindex (see --help)");
+                "a command is needed: init, snapshot, snapshots, ls, restore, export, preflight, forget, gc, verify, stats or reindex (see --help)");
     }
 
     /** The config, which commands that read sources need. */

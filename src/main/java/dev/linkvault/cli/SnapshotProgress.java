@@ -12,16 +12,16 @@ final class SnapshotProgress implements ProgressListener, AutoCloseable {
     private final PrintWriter err;
     private final boolean live;
     private final boolean quietStart;
+    private final LiveLine status;
     private Counters counters;
-    private Thread ticker;
     private long startNanos;
     private volatile String source = "";
-    private boolean lineShown;
 
     SnapshotProgress(PrintWriter err, boolean live, boolean quietStart) {
         this.err = err;
         this.live = live;
         this.quietStart = quietStart;
+        this.status = new LiveLine(err, live);
     }
 
     void watch(Counters c) {
@@ -41,9 +41,7 @@ final class SnapshotProgress implements ProgressListener, AutoCloseable {
                     + (resumed ? " (an earlier run was interrupted; stored content is reused)" : ""));
         }
         if (live || !quietStart) {
-            ticker = new Thread(this::tick, "linkvault-progress");
-            ticker.setDaemon(true);
-            ticker.start();
+            status.start(this::line, "  progress ");
         }
     }
 
@@ -56,29 +54,8 @@ final class SnapshotProgress implements ProgressListener, AutoCloseable {
     }
 
     @Override
-    public synchronized void problem(Severity severity, String path, String message) {
-        clearLine();
-        err.println(severity.name().toLowerCase() + ": " + path + ": " + message);
-    }
-
-    /** On a terminal, redraws the live line; in a log, adds a plain line every minute. */
-    private void tick() {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                Thread.sleep(live ? 250 : 60_000);
-            } catch (InterruptedException e) {
-                return;
-            }
-            synchronized (this) {
-                if (live) {
-                    err.print("\r\033[K" + line());
-                    lineShown = true;
-                } else {
-                    err.println("  progress " + line());
-                }
-                err.flush();
-            }
-        }
+    public void problem(Severity severity, String path, String message) {
+        status.println(severity.name().toLowerCase() + ": " + path + ": " + message);
     }
 
     String line() {
@@ -107,19 +84,8 @@ final class SnapshotProgress implements ProgressListener, AutoCloseable {
         return sb.toString();
     }
 
-    private void clearLine() {
-        if (lineShown) {
-            err.print("\r\033[K");
-            lineShown = false;
-        }
-    }
-
     @Override
-    public synchronized void close() {
-        if (ticker != null) {
-            ticker.interrupt();
-        }
-        clearLine();
-        err.flush();
+    public void close() {
+        status.close();
     }
 }

@@ -16,7 +16,7 @@ final class VerifyCommand implements Callable<Integer> {
     LinkvaultCommand top;
 
     @Option(names = "--subset", paramLabel = "P%|K/N", description = {"Re-hash only some blobs: a random percentage"
-            + " (5%), or slice K of N (3/7) so that N runs cover every blob once. Trees are always checked whole."})
+            + " (5%%), or slice K of N (3/7) so that N runs cover every blob once. Trees are always checked whole."})
     String subset;
 
     @Override

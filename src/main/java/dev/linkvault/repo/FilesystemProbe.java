@@ -11,8 +11,18 @@ import java.nio.file.Path;
  * links work, and {@code .data} and {@code snapshots} are one filesystem (a link from one to the
  * other is the proof).
  */
-final class FilesystemProbe {
+public final class FilesystemProbe {
     private FilesystemProbe() {}
+
+    /** What makes {@code tmpDir}'s repository unusable, one line, or null when hard links work there. */
+    public static String problem(Path tmpDir, Path snapshotsDir) {
+        try {
+            check(tmpDir, snapshotsDir);
+            return null;
+        } catch (UserError e) {
+            return e.getMessage();
+        }
+    }
 
     static void check(Path tmpDir, Path snapshotsDir) {
         Path a = null;

@@ -1,10 +1,10 @@
 package dev.linkvault.repo;
 
+import dev.linkvault.WorkDb;
+
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,14 +29,8 @@ public final class InodeIndex implements AutoCloseable {
     public InodeIndex(Path tmpDir) throws IOException {
         file = tmpDir.resolve("inodes-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".sqlite");
         try {
-            db = DriverManager.getConnection("jdbc:sqlite:" + file);
-            try (Statement s = db.createStatement()) {
-                s.execute("PRAGMA journal_mode=OFF");
-                s.execute("PRAGMA synchronous=OFF");
-                s.execute("CREATE TABLE blob(ino INTEGER NOT NULL, id TEXT NOT NULL, copy INTEGER NOT NULL)");
-                s.execute("CREATE TABLE alias(ino INTEGER NOT NULL, path TEXT NOT NULL)");
-            }
-            db.setAutoCommit(false);
+            db = WorkDb.open(file, "CREATE TABLE blob(ino INTEGER NOT NULL, id TEXT NOT NULL, copy INTEGER NOT NULL)",
+                    "CREATE TABLE alias(ino INTEGER NOT NULL, path TEXT NOT NULL)");
             addBlob = db.prepareStatement("INSERT INTO blob(ino, id, copy) VALUES (?,?,?)");
             addAlias = db.prepareStatement("INSERT INTO alias(ino, path) VALUES (?,?)");
             blobOf = db.prepareStatement("SELECT id, copy FROM blob WHERE ino = ?");
@@ -116,13 +110,7 @@ public final class InodeIndex implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        try {
-            db.close();
-        } catch (SQLException e) {
-            throw new IOException(e.getMessage(), e);
-        } finally {
-            Files.deleteIfExists(file);
-        }
+    public void close() {
+        WorkDb.discard(db, file);
     }
 }

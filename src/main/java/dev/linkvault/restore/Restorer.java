@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
@@ -28,14 +29,45 @@ import java.util.Set;
  * A file appears at its final name only once complete (written beside it, then renamed).
  */
 public final class Restorer {
+    /** Mtimes closer than this are taken as equal: FAT keeps them to 2 seconds. */
+    private static final long MTIME_SLACK_MILLIS = 2000;
+
     private final Repository repo;
 
-    /** What a restore did. */
-    public record Result(long files, long dirs, long symlinks, long bytes, long errors) {}
+    /** What a restore did; {@code skipped} files were there already (export), {@code renamed} paths got another name. */
+    public record Result(long files, long dirs, long symlinks, long bytes, long errors, long skipped, long renamed) {}
 
     /** Where per-path problems go; each one counts as an error. */
     public interface Problems {
         void error(String path, String message);
+    }
+
+    /** Told of each file done, for a progress display. */
+    public interface Progress {
+        void total(long files, long bytes);
+
+        void file(long bytes, boolean skipped);
+    }
+
+    /** What to do with a file already at the destination. */
+    public enum Existing {
+        /** leave it, report an error (restore) */
+        KEEP,
+        /** replace it (restore --overwrite) */
+        REPLACE,
+        /** keep it when its size and mtime are the snapshot's, else replace it (export: resumable) */
+        SKIP_SAME
+    }
+
+    /**
+     * @param sanitize  give names a Windows/SMB/exFAT target takes (see {@link PortableNames})
+     * @param renameMap where to write "original TAB exported" for each renamed path (with sanitize)
+     * @param portable  the target may refuse modes (SMB, exFAT): try them, never fail on them
+     */
+    public record Options(Existing existing, boolean sanitize, Path renameMap, boolean portable, Progress progress) {
+        public static Options restore(boolean overwrite) {
+            return new Options(overwrite ? Existing.REPLACE : Existing.KEEP, false, null, false, null);
+        }
     }
 
     public Restorer(Repository repo) {
@@ -43,6 +75,10 @@ public final class Restorer {
     }
 
     public Result restore(SnapshotRef ref, Path to, boolean overwrite, Problems problems) throws IOException {
+        return restore(ref, to, Options.restore(overwrite), problems);
+    }
+
+    public Result restore(SnapshotRef ref, Path to, Options options, Problems problems) throws IOException {
         repo.completeSnapshot(ref.snapshot());
         Path tree = repo.tree(ref.snapshot());
         RelPath base = ref.path();
@@ -52,52 +88,118 @@ public final class Restorer {
         }
         Files.createDirectories(to);
         Path realTo = to.toRealPath();
-        long[] n = new long[5];
-        Manifest.read(repo.manifest(ref.snapshot()), item -> {
-            RelPath p = RelPath.parse(item.path());
-            if (!base.contains(p)) {
-                return;
-            }
-            Path target = RelPath.of(p.parts().subList(strip, p.depth())).under(realTo);
-            try {
-                switch (item.type()) {
-                    case DIR -> {
-                        makeDirs(target, realTo);
-                        n[1]++;
-                    }
-                    case FILE -> {
-                        makeDirs(target.getParent(), realTo);
-                        copy(p.under(tree), target, item, overwrite);
-                        n[0]++;
-                        n[3] += item.size();
-                    }
-                    case SYMLINK -> {
-                        makeDirs(target.getParent(), realTo);
-                        symlink(target, item, overwrite);
-                        n[2]++;
-                    }
+        if (options.progress() != null) {
+            long[] t = new long[2];
+            Manifest.read(repo.manifest(ref.snapshot()), item -> {
+                if (item.type() == Manifest.Type.FILE && base.contains(RelPath.parse(item.path()))) {
+                    t[0]++;
+                    t[1] += item.size();
                 }
-            } catch (IOException e) {
-                n[4]++;
-                problems.error(p.toString(), e.getMessage());
-            }
-        });
-        if (n[0] + n[1] + n[2] + n[4] == 0) {
-            throw new UserError("snapshot " + ref.snapshot() + " has no path '" + base + "'; list it with: linkvault ls "
-                    + ref.snapshot());
+            });
+            options.progress().total(t[0], t[1]);
         }
-        // Folders last: writing into a folder changes its mtime, and a read-only mode would stop the writes.
-        Manifest.read(repo.manifest(ref.snapshot()), item -> {
-            RelPath p = RelPath.parse(item.path());
-            if (item.type() == Manifest.Type.DIR && base.contains(p)) {
-                Path target = RelPath.of(p.parts().subList(strip, p.depth())).under(realTo);
-                if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.setPosixFilePermissions(target, permissions(item.mode()));
-                    Files.setLastModifiedTime(target, FileTime.from(item.mtime()));
+        long[] n = new long[7];
+        Path mapTmp = options.sanitize() ? renameMapTmp(options, realTo) : null;
+        try (ExportNames names = options.sanitize() ? new ExportNames() : null;
+             java.io.Writer renames = mapTmp == null ? null : Files.newBufferedWriter(mapTmp)) {
+            Manifest.read(repo.manifest(ref.snapshot()), item -> {
+                RelPath p = RelPath.parse(item.path());
+                if (!base.contains(p)) {
+                    return;
                 }
+                RelPath rel = RelPath.of(p.parts().subList(strip, p.depth()));
+                try {
+                    if (names != null) {
+                        RelPath given = names.give(rel, item.type() == Manifest.Type.DIR);
+                        if (!given.name().equals(rel.name())) {
+                            // Only a name of its own that changed; below a renamed folder the path follows it.
+                            n[6]++;
+                            Manifest.escape(rel.toString(), renames);
+                            renames.write('\t');
+                            Manifest.escape(given.toString(), renames);
+                            renames.write('\n');
+                        }
+                        rel = given;
+                    }
+                    Path target = rel.under(realTo);
+                    switch (item.type()) {
+                        case DIR -> {
+                            makeDirs(target, realTo);
+                            n[1]++;
+                        }
+                        case FILE -> {
+                            makeDirs(target.getParent(), realTo);
+                            boolean copied = copy(p.under(tree), target, item, options);
+                            n[copied ? 0 : 5]++;
+                            n[3] += copied ? item.size() : 0;
+                            if (options.progress() != null) {
+                                options.progress().file(item.size(), !copied);
+                            }
+                        }
+                        case SYMLINK -> {
+                            makeDirs(target.getParent(), realTo);
+                            symlink(target, item, options.existing() != Existing.KEEP);
+                            n[2]++;
+                        }
+                    }
+                } catch (IOException e) {
+                    n[4]++;
+                    problems.error(p.toString(), e.getMessage());
+                }
+            });
+            if (n[0] + n[1] + n[2] + n[4] + n[5] == 0) {
+                throw new UserError("snapshot " + ref.snapshot() + " has no path '" + base + "'; list it with:"
+                        + " linkvault ls " + ref.snapshot());
             }
-        });
-        return new Result(n[0], n[1], n[2], n[3], n[4]);
+            // Folders last: writing into a folder changes its mtime, and a read-only mode would stop the writes.
+            Manifest.read(repo.manifest(ref.snapshot()), item -> {
+                RelPath p = RelPath.parse(item.path());
+                if (item.type() == Manifest.Type.DIR && base.contains(p)) {
+                    RelPath rel = RelPath.of(p.parts().subList(strip, p.depth()));
+                    if (names != null) {
+                        try {
+                            rel = RelPath.parse(names.given(rel));
+                        } catch (java.sql.SQLException e) {
+                            throw new IOException(e.getMessage(), e);
+                        }
+                    }
+                    Path target = rel.under(realTo);
+                    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                        setMode(target, item.mode(), options.portable());
+                        Files.setLastModifiedTime(target, FileTime.from(item.mtime()));
+                    }
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            if (mapTmp != null) {
+                Files.deleteIfExists(mapTmp);
+            }
+            throw e;
+        }
+        if (mapTmp != null) {
+            if (n[6] > 0) {
+                Files.move(mapTmp, options.renameMap(), StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.deleteIfExists(mapTmp);
+            }
+        }
+        return new Result(n[0], n[1], n[2], n[3], n[4], n[5], n[6]);
+    }
+
+    private static Path renameMapTmp(Options options, Path realTo) throws IOException {
+        Path map = options.renameMap();
+        Files.createDirectories(map.toAbsolutePath().getParent());
+        return map.resolveSibling("." + map.getFileName() + ".tmp");
+    }
+
+    private static void setMode(Path p, int mode, boolean portable) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, permissions(mode));
+        } catch (IOException | UnsupportedOperationException e) {
+            if (!portable) {
+                throw e;
+            }
+        }
     }
 
     private static void makeDirs(Path dir, Path realTo) throws IOException {
@@ -107,9 +209,24 @@ public final class Restorer {
         }
     }
 
-    private static void copy(Path from, Path target, Manifest.Item item, boolean overwrite) throws IOException {
-        if (!overwrite && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(target + " exists; give --overwrite to replace it");
+    /** Copies one file; false when it was there already and is left as it is. */
+    private static boolean copy(Path from, Path target, Manifest.Item item, Options options) throws IOException {
+        if (options.existing() != Existing.REPLACE) {
+            BasicFileAttributes there = null;
+            try {
+                there = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (java.nio.file.NoSuchFileException absent) {
+                // to be written
+            }
+            if (there != null) {
+                if (options.existing() == Existing.KEEP) {
+                    throw new IOException(target + " exists; give --overwrite to replace it");
+                }
+                if (there.isRegularFile() && there.size() == item.size() && Math.abs(
+                        there.lastModifiedTime().toMillis() - item.mtime().toEpochMilli()) < MTIME_SLACK_MILLIS) {
+                    return false;
+                }
+            }
         }
         Path tmp = target.resolveSibling("." + target.getFileName() + ".linkvault-restore");
         MessageDigest sha1 = ContentHash.digest("SHA-1");
@@ -124,16 +241,20 @@ public final class Restorer {
                     out.write(buf, 0, r);
                 }
             } catch (java.nio.file.NoSuchFileException e) {
-                throw new IOException("missing from the snapshot tree; run verify");
+                if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IOException("missing from the snapshot tree; run verify");
+                }
+                throw new IOException("cannot write " + e.getFile() + " (the folder is gone?)", e);
             }
             String got = HexFormat.of().formatHex(sha1.digest());
             if (!item.blob().startsWith(got)) {
                 throw new IOException("damaged in the snapshot (SHA-1 " + got + ", manifest says " + item.blob()
                         + "); not restored, run verify");
             }
-            Files.setPosixFilePermissions(tmp, permissions(item.mode()));
+            setMode(tmp, item.mode(), options.portable());
             Files.setLastModifiedTime(tmp, FileTime.from(item.mtime()));
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return true;
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -39,7 +39,7 @@ class CrashTest {
         src = dir.resolve("src");
         Random r = new Random(7);
         for (int i = 0; i < FILES; i++) {
-            byte[] b = new byte[8192 + r.nextInt(8192)];
+            byte[] b = new byte[32768 + r.nextInt(32768)];
             r.nextBytes(b);
             Path p = src.resolve("d" + (i / 100)).resolve("f" + i);
             Files.createDirectories(p.getParent());

@@ -1,5 +1,7 @@
 package dev.linkvault.source.mycloud;
 
+import dev.linkvault.WorkDb;
+
 import dev.linkvault.source.RelPath;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,14 +63,14 @@ final class MycloudIndex implements AutoCloseable {
     record Device(Connection connection, Path copy) implements AutoCloseable {
         @Override
         public void close() {
-            closeQuietly(connection);
+            WorkDb.discard(connection, null);
             if (copy != null) {
                 try (var files = Files.list(copy)) {
-                    files.forEach(MycloudIndex::deleteQuietly);
+                    files.forEach(f -> WorkDb.discard(null, f));
                 } catch (IOException ignored) {
                     // left in .data/tmp, which the next run clears
                 }
-                deleteQuietly(copy);
+                WorkDb.discard(null, copy);
             }
         }
     }
@@ -149,10 +151,8 @@ final class MycloudIndex implements AutoCloseable {
         Path work = scratch.resolve("mycloud-index-" + System.nanoTime() + ".sqlite");
         Connection db = null;
         try {
-            db = DriverManager.getConnection("jdbc:sqlite:" + work);
+            db = WorkDb.open(work);
             try (Statement s = db.createStatement()) {
-                s.execute("PRAGMA journal_mode=OFF");
-                s.execute("PRAGMA synchronous=OFF");
                 s.execute("PRAGMA cache_size=-32000");
                 try {
                     // Sorting for an index spills to temp files: keep them beside the work file,
@@ -167,7 +167,6 @@ final class MycloudIndex implements AutoCloseable {
                 s.execute("CREATE TEMP TABLE front(id TEXT PRIMARY KEY) WITHOUT ROWID");
                 s.execute("CREATE TEMP TABLE next(auto INTEGER PRIMARY KEY)");
             }
-            db.setAutoCommit(false);
             long rows = copy(device, db);
             try (Statement s = db.createStatement()) {
                 s.execute("CREATE INDEX rows_id ON rows(id)");
@@ -191,13 +190,11 @@ final class MycloudIndex implements AutoCloseable {
             db.commit();
             return new MycloudIndex(work, db, new Placement(rows, duplicates, cycles));
         } catch (SQLException e) {
-            closeQuietly(db);
-            deleteQuietly(work);
+            WorkDb.discard(db, work);
             throw new IOException("reading index.db failed (" + firstLine(e) + "); if it is damaged, try"
                     + " restsdk/data/dbBackup/index.db or a copy repaired with sqlite3 .recover", e);
         } catch (RuntimeException e) {
-            closeQuietly(db);
-            deleteQuietly(work);
+            WorkDb.discard(db, work);
             throw e;
         }
     }
@@ -446,25 +443,6 @@ final class MycloudIndex implements AutoCloseable {
                 // closing anyway
             }
         }
-        closeQuietly(db);
-        deleteQuietly(work);
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // a throw-away file
-            }
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // left in .data/tmp, which the next run clears
-        }
+        WorkDb.discard(db, work);
     }
 }

@@ -1,14 +1,14 @@
 package dev.linkvault.source.nextcloud;
 
+import dev.linkvault.WorkDb;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -49,13 +49,7 @@ final class BucketListing implements AutoCloseable {
 
     private void list() throws SQLException, IOException {
         file = Files.createTempFile("linkvault-listing-", ".sqlite");
-        db = DriverManager.getConnection("jdbc:sqlite:" + file);
-        try (Statement s = db.createStatement()) {
-            s.execute("PRAGMA journal_mode=OFF");
-            s.execute("PRAGMA synchronous=OFF");
-            s.execute("CREATE TABLE objects(key TEXT PRIMARY KEY, etag TEXT NOT NULL) WITHOUT ROWID");
-        }
-        db.setAutoCommit(false);
+        db = WorkDb.open(file, "CREATE TABLE objects(key TEXT PRIMARY KEY, etag TEXT NOT NULL) WITHOUT ROWID");
         try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO objects(key, etag) VALUES (?,?)")) {
             for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).maxKeys(1000))) {
                 for (var o : page.contents()) {
@@ -73,15 +67,6 @@ final class BucketListing implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        try {
-            if (db != null) {
-                db.close();
-            }
-            if (file != null) {
-                Files.deleteIfExists(file);
-            }
-        } catch (SQLException | IOException e) {
-            // a leftover temp file is harmless
-        }
+        WorkDb.discard(db, file);
     }
 }

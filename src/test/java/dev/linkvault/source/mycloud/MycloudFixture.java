@@ -14,20 +14,20 @@ import java.sql.Statement;
  * A restsdk dump built on the reference columns of table {@code Files}: {@code db/index.db} and
  * {@code files/} (sharded by the contentID's first character, or flat).
  */
-final class MycloudFixture implements AutoCloseable {
-    static final String DIR = "application/x.wd.dir";
-    static final long T0 = 1_500_000_000_000L;
+public final class MycloudFixture implements AutoCloseable {
+    public static final String DIR = "application/x.wd.dir";
+    public static final long T0 = 1_500_000_000_000L;
 
-    final Path root;
-    final Path indexDb;
-    final Path files;
+    public final Path root;
+    public final Path indexDb;
+    public final Path files;
     private final Connection db;
     private final PreparedStatement insert;
     private int next = 1;
 
-    enum Layout { SHARDED, FLAT, NONE }
+    public enum Layout { SHARDED, FLAT, NONE }
 
-    MycloudFixture(Path root) throws IOException, SQLException {
+    public MycloudFixture(Path root) throws IOException, SQLException {
         this.root = root;
         this.indexDb = Files.createDirectories(root.resolve("restsdk/data/db")).resolve("index.db");
         this.files = Files.createDirectories(root.resolve("restsdk/data/files"));
@@ -48,28 +48,28 @@ final class MycloudFixture implements AutoCloseable {
     }
 
     /** An id like the device's: 24 chars of [a-z2-7]. */
-    String newId() {
+    public String newId() {
         String n = Integer.toString(next++, 32).replace('0', 'z').replace('1', 'y').replace('8', 'x').replace('9', 'w');
         return ("aaaaaaaaaaaaaaaaaaaaaaaa" + n).substring(n.length());
     }
 
-    String root(String name) throws SQLException {
+    public String root(String name) throws SQLException {
         return row(null, name, DIR, null, 0, T0, null, null, null);
     }
 
-    String dir(String parent, String name) throws SQLException {
+    public String dir(String parent, String name) throws SQLException {
         return row(parent, name, DIR, null, 0, T0, null, null, null);
     }
 
     /** A file whose bytes are {@code text}, with capture date {@code imageDate} (ms, or null). */
-    String file(String parent, String name, String text, Layout layout, Long imageDate) throws SQLException, IOException {
+    public String file(String parent, String name, String text, Layout layout, Long imageDate) throws SQLException, IOException {
         String content = newId() + "c";
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         write(content, bytes, layout);
         return row(parent, name, "image/jpeg", content, bytes.length, T0, imageDate, null, null);
     }
 
-    void write(String contentId, byte[] bytes, Layout layout) throws IOException {
+    public void write(String contentId, byte[] bytes, Layout layout) throws IOException {
         if (layout == Layout.SHARDED) {
             Files.write(Files.createDirectories(files.resolve(contentId.substring(0, 1))).resolve(contentId), bytes);
         } else if (layout == Layout.FLAT) {
@@ -77,7 +77,7 @@ final class MycloudFixture implements AutoCloseable {
         }
     }
 
-    String row(String parent, String name, String mime, String content, long size, long cTime, Long imageDate,
+    public String row(String parent, String name, String mime, String content, long size, long cTime, Long imageDate,
                Long videoDate, String id) throws SQLException {
         String rowId = id != null ? id : newId();
         insert.setString(1, rowId);
@@ -103,7 +103,7 @@ final class MycloudFixture implements AutoCloseable {
         }
     }
 
-    void sql(String statement) throws SQLException {
+    public void sql(String statement) throws SQLException {
         try (Statement s = db.createStatement()) {
             s.execute(statement);
         }
