@@ -18,9 +18,9 @@ lvrun() {
   s=$(date +%s.%N)
   /usr/bin/time -f "%M" -o "$work/rss" "$lv" "$@" >/dev/null 2>"$work/err" || [ $? -eq 1 ]
   e=$(date +%s.%N)
-  echo "$(echo "$e - $s" | bc) $(tail -1 "$work/rss")"
+  printf '%.1f %s\n' "$(echo "$e - $s" | bc)" "$(tail -1 "$work/rss")"
 }
-rate() { echo "$1 / $2" | bc; }
+rate() { printf "%'d" "$(echo "$1 / $2" | bc)"; }
 rows=()
 for n in "${sizes[@]}"; do
   rm -rf "$work"; mkdir -p "$work"

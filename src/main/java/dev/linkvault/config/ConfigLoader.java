@@ -27,7 +27,8 @@ public final class ConfigLoader {
     private static final Set<String> LOCAL_KEYS = Set.of("type", "name", "path", "include", "ignore");
     private static final Set<String> MYCLOUD_KEYS = Set.of("type", "name", "index-db", "files", "trash", "users",
             "include", "ignore");
-    private static final Set<String> NEXTCLOUD_KEYS = Set.of("type", "name", "database", "s3", "mappings");
+    private static final Set<String> NEXTCLOUD_KEYS = Set.of("type", "name", "database", "s3", "mappings",
+            "trust-checksum");
     private static final Set<String> DATABASE_KEYS = Set.of("url", "user", "password-env", "password-file",
             "table-prefix");
     private static final Set<String> S3_KEYS = Set.of("endpoint", "region", "bucket", "path-style", "access-key-env",
@@ -165,8 +166,13 @@ public final class ConfigLoader {
             }
             case "nextcloud" -> {
                 checkKeys(n, at, NEXTCLOUD_KEYS);
+                JsonNode trust = n.get("trust-checksum");
+                if (trust != null && !trust.isBoolean()) {
+                    throw fail(at + ".trust-checksum", "must be true or false");
+                }
                 return new SourceConfig.Nextcloud(name, database(object(n, "database", at), at + ".database"),
-                        s3(object(n, "s3", at), at + ".s3"), mappings(n.get("mappings"), at + ".mappings"));
+                        s3(object(n, "s3", at), at + ".s3"), mappings(n.get("mappings"), at + ".mappings"),
+                        trust != null && trust.asBoolean());
             }
             default -> throw fail(at + ".type", "'" + type + "' is not a source type this version knows;"
                     + " use: local, nextcloud, mycloud");

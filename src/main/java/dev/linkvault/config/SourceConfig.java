@@ -19,8 +19,19 @@ public sealed interface SourceConfig {
         }
     }
 
-    /** {@code type: nextcloud}: a Nextcloud whose files are in S3 primary storage. */
-    record Nextcloud(String name, Database database, S3 s3, List<Mapping> mappings) implements SourceConfig {
+    /**
+     * {@code type: nextcloud}: a Nextcloud whose files are in S3 primary storage.
+     *
+     * @param trustChecksum link a row the catalog does not know to the stored blob its checksum
+     *                      column's SHA-1 names, without a download (off by default: a stale column
+     *                      would link the wrong content)
+     */
+    record Nextcloud(String name, Database database, S3 s3, List<Mapping> mappings, boolean trustChecksum)
+            implements SourceConfig {
+        public Nextcloud(String name, Database database, S3 s3, List<Mapping> mappings) {
+            this(name, database, s3, mappings, false);
+        }
+
         @Override
         public List<String> topFolders() {
             return mappings.stream().map(Mapping::as).toList();

@@ -325,6 +325,14 @@ public final class Snapshotter {
                     // removed from the store since: see below
                 }
             }
+            // Trusted only where the source is told to: a stale checksum would link the wrong content.
+            Optional<BlobId> bySum = e.size() > 0 && e.knownSha1() != null && s.trustsKnownSha1()
+                    ? repo.blobs().bySha1(e.knownSha1(), e.size()) : Optional.empty();
+            if (bySum.isPresent()) {
+                writer.file(p, bySum.get(), e.mtime());
+                return new Outcome.Done(fileItem(e, p, bySum.get(), e.size()), false, null, s, e,
+                        e.key() == null ? null : bySum.get(), null);
+            }
             String etag = e.size() > 0 ? e.content().knownEtag() : null;
             Optional<BlobId> aliased = etag == null ? Optional.empty() : repo.blobs().byAlias(etag, e.size());
             if (aliased.isPresent()) {

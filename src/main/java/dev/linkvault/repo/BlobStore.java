@@ -152,6 +152,25 @@ public final class BlobStore {
         return n == 0 ? primary : primary.resolveSibling(primary.getFileName() + "." + n);
     }
 
+    /**
+     * The stored blob named by {@code sha1} if there is exactly one (no collision variant) and it
+     * has {@code size} bytes.
+     */
+    public java.util.Optional<BlobId> bySha1(String sha1, long size) throws IOException {
+        if (sha1 == null || !sha1.matches("[0-9a-f]{40}")) {
+            return java.util.Optional.empty();
+        }
+        BlobId id = new BlobId(sha1, null);
+        try {
+            if (Files.size(path(id)) != size || catalog.get().hasVariants(sha1)) {
+                return java.util.Optional.empty();
+            }
+        } catch (NoSuchFileException e) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(id);
+    }
+
     public boolean exists(BlobId id) {
         return Files.exists(path(id), LinkOption.NOFOLLOW_LINKS);
     }

@@ -227,6 +227,19 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
+    /** Whether a collision variant ({@code <sha1>-<sha256>}) of this SHA-1 is stored. */
+    public synchronized boolean hasVariants(String sha1) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM blobs WHERE blob > ? AND blob < ? LIMIT 1")) {
+            ps.setString(1, sha1 + "-");
+            ps.setString(2, sha1 + ".");
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new CatalogException(e);
+        }
+    }
+
     /** The blob an ETag alias was made for, if the catalog knows. */
     public synchronized Optional<BlobId> etag(String etag) {
         try (PreparedStatement ps = db.prepareStatement("SELECT blob FROM etags WHERE etag = ?")) {

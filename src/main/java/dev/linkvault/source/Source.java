@@ -15,6 +15,14 @@ public interface Source extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether an entry's {@link Entry#knownSha1()} may be taken as its content when a blob of that
+     * SHA-1 and size is stored (no read at all), rather than only checked after reading.
+     */
+    default boolean trustsKnownSha1() {
+        return false;
+    }
+
     /** Fails fast, before anything is written, when the source cannot be read at all. */
     default void check() throws IOException {}
 

@@ -114,6 +114,11 @@ public final class NextcloudSource implements Source {
         return config.name();
     }
 
+    @Override
+    public boolean trustsKnownSha1() {
+        return config.trustChecksum();
+    }
+
     private String table(String t) {
         return config.database().tablePrefix() + t;
     }

@@ -238,6 +238,34 @@ class NextcloudSourceTest {
     }
 
     @Test
+    void withTrustChecksumARowTheCatalogDoesNotKnowIsLinkedByItsChecksumWithoutARequest() throws Exception {
+        snapshot("s1", aliceAndBob());
+        repo.close();
+        Files.delete(dir.resolve("vault/.linkvault/catalog.sqlite"));
+        Files.deleteIfExists(dir.resolve("vault/.linkvault/catalog.sqlite-wal"));
+        repo = Repository.openForWriting(dir.resolve("vault"), "test", true);
+        SourceConfig.Nextcloud base = aliceAndBob();
+        SourceConfig.Nextcloud trusting = new SourceConfig.Nextcloud(base.name(), base.database(), base.s3(),
+                base.mappings(), true);
+        wire.reset();
+        Snapshotter.Result r = snapshot("s2", trusting);
+        int getsWithTrust = wire.count("GET object");
+        assertEquals("jpeg bytes", Files.readString(dir.resolve("vault/snapshots/s2/alice/right-sum.jpg")));
+        assertEquals("edited later", Files.readString(dir.resolve("vault/snapshots/s2/alice/stale-sum.bin")),
+                "a stale checksum names no stored blob here, so the row is downloaded");
+
+        repo.close();
+        Files.delete(dir.resolve("vault/.linkvault/catalog.sqlite"));
+        Files.deleteIfExists(dir.resolve("vault/.linkvault/catalog.sqlite-wal"));
+        repo = Repository.openForWriting(dir.resolve("vault"), "test", true);
+        wire.reset();
+        snapshot("s3", base);
+        assertEquals(wire.count("GET object") - 1, getsWithTrust,
+                "by default the checksum column is never trusted: one GET more, for right-sum.jpg: " + wire);
+        assertEquals(r.summary().files(), fixture.alice.size() + fixture.bob.size());
+    }
+
+    @Test
     void aMultipartObjectIsStoredAndAliasedByItsPartsEtag() throws Exception {
         byte[] big = new byte[11 * 1024 * 1024];
         new java.util.Random(3).nextBytes(big);
