@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates a restsdk dump with N rows: DIR/restsdk/data/db/index.db (table Files with the
+"""Generates a restsdk dump with N rows (add "index-only" to write no bytes, only index.db): DIR/restsdk/data/db/index.db (table Files with the
 reference columns) and DIR/restsdk/data/files/<c>/<contentID>. Two users and a Trash, folders of
 about 40 entries nested up to 4 deep, 1 row in 20 a folder; file contents are small and drawn
 from 2,000 distinct ones (the bench measures rows, not bytes). Deterministic for a given N."""
@@ -9,6 +9,7 @@ import sqlite3
 import sys
 
 root, n = sys.argv[1], int(sys.argv[2])
+index_only = len(sys.argv) > 3 and sys.argv[3] == "index-only"
 r = random.Random(7)
 db_dir = os.path.join(root, "restsdk/data/db")
 files = os.path.join(root, "restsdk/data/files")
@@ -27,18 +28,27 @@ def new_id():
     return "".join(r.choice(alphabet) for _ in range(24))
 contents = [b"photo bytes %d\n" % i * (1 + i % 7) for i in range(2000)]
 T0 = 1_500_000_000_000
-rows = []
+rows = []  # the batch not yet inserted
+total = 0
 def add(parent, name, dir_, content=None, size=0, image=None):
+    global total
     i = new_id()
-    rows.append((i, parent, content, name, T0 + len(rows), T0 + len(rows), size,
+    rows.append((i, parent, content, name, T0 + total, T0 + total, size,
                  "application/x.wd.dir" if dir_ else "image/jpeg", image))
+    total += 1
+    if len(rows) == 100000:
+        flush()
     return i
+def flush():
+    db.executemany("INSERT INTO Files(id, parentID, contentID, name, birthTime, cTime, size, mimeType, imageDate)"
+                   " VALUES (?,?,?,?,?,?,?,?,?)", rows)
+    rows.clear()
 users = [add(None, "auth0|5e62c7d4a1b2c3d4e5f60001", True), add(None, "auth0|5e62c7d4a1b2c3d4e5f60002", True)]
 trash = add(None, "Trash", True)
 open_dirs = [(u, 0) for u in users] + [(trash, 0)]
 count = {}
 written = set()
-while len(rows) < n:
+while total < n:
     parent, depth = open_dirs[r.randrange(len(open_dirs))]
     if count.get(parent, 0) >= 40:
         open_dirs.remove((parent, depth))
@@ -48,21 +58,20 @@ while len(rows) < n:
         continue
     count[parent] = count.get(parent, 0) + 1
     if r.random() < 0.05 and depth < 4:
-        open_dirs.append((add(parent, "Album %d" % len(rows), True), depth + 1))
+        open_dirs.append((add(parent, "Album %d" % total, True), depth + 1))
     else:
         k = r.randrange(len(contents))
         cid = new_id()
-        add(parent, "IMG_%07d.jpg" % len(rows), False, cid, len(contents[k]), T0 - len(rows) * 1000)
+        add(parent, "IMG_%07d.jpg" % total, False, cid, len(contents[k]), T0 - total * 1000)
         d = os.path.join(files, cid[0])
-        if cid[0] not in written:
+        if index_only:
+            pass
+        elif cid[0] not in written:
             os.makedirs(d, exist_ok=True)
             written.add(cid[0])
-        with open(os.path.join(d, cid), "wb") as f:
-            f.write(contents[k])
-    if len(rows) % 100000 == 0:
-        db.executemany("INSERT INTO Files(id, parentID, contentID, name, birthTime, cTime, size, mimeType, imageDate)"
-                       " VALUES (?,?,?,?,?,?,?,?,?)", rows[-100000:])
-db.executemany("INSERT INTO Files(id, parentID, contentID, name, birthTime, cTime, size, mimeType, imageDate)"
-               " VALUES (?,?,?,?,?,?,?,?,?)", rows[len(rows) - len(rows) % 100000:] if len(rows) % 100000 else [])
+        if not index_only:
+            with open(os.path.join(d, cid), "wb") as f:
+                f.write(contents[k])
+flush()
 db.commit()
 db.close()
