@@ -249,7 +249,7 @@ class NextcloudSourceTest {
                 base.mappings(), true);
         wire.reset();
         Snapshotter.Result r = snapshot("s2", trusting);
-        int getsWithTrust = wire.count("GET object");
+        long getsWithTrust = wire.count("GET object");
         assertEquals("jpeg bytes", Files.readString(dir.resolve("vault/snapshots/s2/alice/right-sum.jpg")));
         assertEquals("edited later", Files.readString(dir.resolve("vault/snapshots/s2/alice/stale-sum.bin")),
                 "a stale checksum names no stored blob here, so the row is downloaded");
