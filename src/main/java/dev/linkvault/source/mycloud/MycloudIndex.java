@@ -49,7 +49,6 @@ final class MycloudIndex implements AutoCloseable {
 
     private final Path work;
     private final Connection db;
-    private final List<PreparedStatement> childQueries = new ArrayList<>();
     private final Placement placement;
     private boolean contentIndexed;
 
@@ -361,30 +360,15 @@ final class MycloudIndex implements AutoCloseable {
         return placement;
     }
 
-    /** The rows placed at depth 0 of one kind ('user', 'trash', 'parent', 'cycle'), oldest first. */
-    List<Row> roots(String kind) throws SQLException {
-        List<Row> out = new ArrayList<>();
-        try (PreparedStatement ps = db.prepareStatement(SELECT + " WHERE depth = 0 AND root = ? ORDER BY auto")) {
-            ps.setString(1, kind);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-            }
-        }
-        return out;
+    /** A reader of the placed rows with a connection of its own, so that two walks can run at once. */
+    Reader reader() throws SQLException {
+        return new Reader(DriverManager.getConnection("jdbc:sqlite:" + work, readOnly()));
     }
 
-    /** The parents (missing, or files) of the rows placed as roots of orphaned subtrees. */
-    List<String> missingParents() throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT DISTINCT parent FROM rows WHERE depth = 0 AND root = 'parent' ORDER BY parent")) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
+    private static java.util.Properties readOnly() {
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setReadOnly(true);
+        return cfg.toProperties();
     }
 
     private static final String SELECT = "SELECT auto, id, parent, name, ename, dir, content, size, time, root FROM rows";
@@ -396,34 +380,82 @@ final class MycloudIndex implements AutoCloseable {
                 rs.getInt(6) == 1, rs.getString(7), rs.getLong(8), time, rs.getString(10));
     }
 
-    /**
-     * Calls {@code each} for the rows placed at {@code depth} under {@code parent}, by name then
-     * age. Streams; {@code each} may ask for the children of a deeper level meanwhile.
-     */
-    void children(String parent, int depth, RowVisitor each) throws SQLException, InterruptedException {
-        while (childQueries.size() <= depth) {
-            childQueries.add(db.prepareStatement(SELECT + " WHERE parent = ? AND depth = ? ORDER BY ename, auto"));
-        }
-        PreparedStatement ps = childQueries.get(depth);
-        ps.setString(1, parent);
-        ps.setInt(2, depth);
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                each.row(row(rs));
-            }
-        }
-    }
-
     interface RowVisitor {
         void row(Row r) throws SQLException, InterruptedException;
     }
 
+    static final class Reader implements AutoCloseable {
+        private final Connection db;
+        private final List<PreparedStatement> childQueries = new ArrayList<>();
+
+        private Reader(Connection db) {
+            this.db = db;
+        }
+
+        /** The rows placed at depth 0 of one kind ('user', 'trash', 'parent', 'cycle'), oldest first. */
+        List<Row> roots(String kind) throws SQLException {
+            List<Row> out = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement(SELECT + " WHERE depth = 0 AND root = ? ORDER BY auto")) {
+                ps.setString(1, kind);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(row(rs));
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** The parents (missing, or files) of the rows placed as roots of orphaned subtrees. */
+        List<String> missingParents() throws SQLException {
+            List<String> out = new ArrayList<>();
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT DISTINCT parent FROM rows WHERE depth = 0 AND root = 'parent' ORDER BY parent")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        }
+
+        /**
+         * Calls {@code each} for the rows placed at {@code depth} under {@code parent}, by name then
+         * age. Streams; {@code each} may ask for the children of a deeper level meanwhile.
+         */
+        void children(String parent, int depth, RowVisitor each) throws SQLException, InterruptedException {
+            while (childQueries.size() <= depth) {
+                childQueries.add(db.prepareStatement(SELECT + " WHERE parent = ? AND depth = ? ORDER BY ename, auto"));
+            }
+            PreparedStatement ps = childQueries.get(depth);
+            ps.setString(1, parent);
+            ps.setInt(2, depth);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    each.row(row(rs));
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            for (PreparedStatement ps : childQueries) {
+                try {
+                    ps.close();
+                } catch (SQLException ignored) {
+                    // closing anyway
+                }
+            }
+            WorkDb.discard(db, null);
+        }
+    }
+
     /** Whether some row names this contentID. */
-    boolean hasContent(String contentId) throws SQLException {
+    synchronized boolean hasContent(String contentId) throws SQLException {
         if (!contentIndexed) {
             try (Statement s = db.createStatement()) {
                 s.execute("CREATE INDEX IF NOT EXISTS rows_content ON rows(content)");
             }
+            db.commit();
             contentIndexed = true;
         }
         try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM rows WHERE content = ? LIMIT 1")) {
@@ -435,14 +467,7 @@ final class MycloudIndex implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        for (PreparedStatement ps : childQueries) {
-            try {
-                ps.close();
-            } catch (SQLException ignored) {
-                // closing anyway
-            }
-        }
+    public synchronized void close() {
         WorkDb.discard(db, work);
     }
 }

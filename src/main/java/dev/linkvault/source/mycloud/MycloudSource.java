@@ -46,6 +46,8 @@ public final class MycloudSource implements Source {
     private final Path scratch;
     private MycloudIndex.Device device;
     private MycloudIndex index;
+    private List<String> buildNotes = List.of();
+    private static final int MAX_NOTES = 1000;
 
     /** @param scratch where the work copy of the rows goes (the repository's .data/tmp: it can be large) */
     public MycloudSource(SourceConfig.Mycloud config, Path scratch) {
@@ -94,10 +96,23 @@ public final class MycloudSource implements Source {
         }
     }
 
-    private MycloudIndex index(Consumer<String> notes) throws IOException {
+    /**
+     * The placed rows, made on first use. Safe to call from two threads: a live terminal scans
+     * once more alongside the snapshot to estimate its size.
+     */
+    private synchronized MycloudIndex index() throws IOException {
         if (index == null) {
-            device = MycloudIndex.openDevice(config.indexDb(), scratch, notes);
-            index = MycloudIndex.build(device.connection(), scratch, notes);
+            List<String> notes = new ArrayList<>();
+            Consumer<String> keep = n -> {
+                if (notes.size() < MAX_NOTES) {
+                    notes.add(n);
+                } else if (notes.size() == MAX_NOTES) {
+                    notes.add("more notes about index.db left out");
+                }
+            };
+            device = MycloudIndex.openDevice(config.indexDb(), scratch, keep);
+            index = MycloudIndex.build(device.connection(), scratch, keep);
+            buildNotes = List.copyOf(notes);
         }
         return index;
     }
@@ -105,11 +120,14 @@ public final class MycloudSource implements Source {
     @Override
     public void scan(Sink sink) throws IOException, InterruptedException {
         List<String> top = List.of(config.name());
-        MycloudIndex idx = index(n -> sink.note(top, n));
+        MycloudIndex idx = index();
+        for (String n : buildNotes) {
+            sink.note(top, n);
+        }
         Instant topTime = Files.getLastModifiedTime(config.indexDb()).toInstant();
         sink.entry(Entry.dir(top, topTime, DIR_MODE));
-        try {
-            new Walk(idx, sink, topTime).all();
+        try (MycloudIndex.Reader reader = idx.reader()) {
+            new Walk(idx, reader, sink, topTime).all();
         } catch (SQLException e) {
             throw new IOException("reading the rows of " + config.indexDb() + " failed: " + MycloudIndex.firstLine(e), e);
         }
@@ -118,12 +136,14 @@ public final class MycloudSource implements Source {
     /** One pass over the placed rows, depth-first in name order. */
     private final class Walk {
         private final MycloudIndex idx;
+        private final MycloudIndex.Reader rows;
         private final Sink sink;
         private final FilteredTree tree;
         private final Instant fallbackTime;
 
-        Walk(MycloudIndex idx, Sink sink, Instant fallbackTime) {
+        Walk(MycloudIndex idx, MycloudIndex.Reader rows, Sink sink, Instant fallbackTime) {
             this.idx = idx;
+            this.rows = rows;
             this.sink = sink;
             this.tree = new FilteredTree(sink);
             this.fallbackTime = fallbackTime;
@@ -132,14 +152,14 @@ public final class MycloudSource implements Source {
         void all() throws SQLException, InterruptedException {
             List<String> top = List.of(config.name());
             List<MycloudIndex.Row> users = new ArrayList<>();
-            for (MycloudIndex.Row r : idx.roots("user")) {
+            for (MycloudIndex.Row r : rows.roots("user")) {
                 if (config.users().isEmpty() || config.users().contains(r.id()) || config.users().contains(r.name())) {
                     users.add(r);
                 }
             }
-            List<MycloudIndex.Row> trash = idx.roots("trash");
-            List<String> parents = idx.missingParents();
-            List<MycloudIndex.Row> cycles = idx.roots("cycle");
+            List<MycloudIndex.Row> trash = rows.roots("trash");
+            List<String> parents = rows.missingParents();
+            List<MycloudIndex.Row> cycles = rows.roots("cycle");
             Set<String> reserved = new HashSet<>();
             if (config.trash() && !trash.isEmpty()) {
                 reserved.add(TRASH);
@@ -202,7 +222,7 @@ public final class MycloudSource implements Source {
         void children(String parent, int depth, List<String> at, Set<String> reserved)
                 throws SQLException, InterruptedException {
             Names names = new Names(at, reserved);
-            idx.children(parent, depth, r -> row(r, names.place(r), depth + 1));
+            rows.children(parent, depth, r -> row(r, names.place(r), depth + 1));
         }
 
         /** Sends one row (a folder with all below it, or a file) at the path chosen for it. */
@@ -327,7 +347,7 @@ public final class MycloudSource implements Source {
     /** Files in the dump that no row names (most are previews the device made), one line each. */
     @Override
     public void reportOrphans(Consumer<String> out) throws IOException {
-        MycloudIndex idx = index(n -> { });
+        MycloudIndex idx = index();
         Path root = config.files();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
@@ -348,7 +368,7 @@ public final class MycloudSource implements Source {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (index != null) {
             index.close();
             index = null;

@@ -47,10 +47,16 @@ public final class MycloudFixture implements AutoCloseable {
                 + " mimeType, imageDate, videoDate) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     }
 
-    /** An id like the device's: 24 chars of [a-z2-7]. */
+    /** An id like the device's: 24 chars of [a-z2-7] (a counter written in base 32, fixed width). */
     public String newId() {
-        String n = Integer.toString(next++, 32).replace('0', 'z').replace('1', 'y').replace('8', 'x').replace('9', 'w');
-        return ("aaaaaaaaaaaaaaaaaaaaaaaa" + n).substring(n.length());
+        String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        char[] id = new char[24];
+        long v = next++;
+        for (int i = id.length - 1; i >= 0; i--) {
+            id[i] = alphabet.charAt((int) (v & 31));
+            v >>= 5;
+        }
+        return new String(id);
     }
 
     public String root(String name) throws SQLException {

@@ -255,6 +255,68 @@ class MycloudSourceTest extends VaultTest {
     }
 
     @Test
+    void twoScansAtOnceSeeTheSameTree() throws Exception {
+        // A live terminal scans a second time alongside the snapshot, to estimate its size.
+        String u = dump.root("auth0|only");
+        for (int d = 0; d < 20; d++) {
+            String folder = dump.dir(u, "folder " + d);
+            for (int f = 0; f < 50; f++) {
+                dump.file(folder, "f" + f + ".jpg", "c" + (f % 7), SHARDED, null);
+            }
+        }
+        dump.dir("nobodynobodynobodynobody", "orphan");
+        dump.close();
+        try (MycloudSource source = new MycloudSource(config(false, List.of()), repo.tmpDir())) {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(1);
+            List<List<String>> inner = new ArrayList<>();
+            try {
+                // The second scan runs whole while the first is half-way through a folder.
+                List<String> outer = scan(source, seen -> {
+                    if (seen.size() == 100 && inner.isEmpty()) {
+                        inner.add(pool.submit(() -> scan(source, x -> { })).get());
+                    }
+                });
+                assertEquals(outer, inner.get(0));
+                assertEquals(1 + 20 + 1000 + 3, outer.stream().filter(x -> !x.startsWith("note ")).count(),
+                        outer.stream().filter(x -> x.startsWith("error")).toList().toString());
+                assertTrue(outer.stream().anyMatch(x -> x.startsWith("note ") && x.contains("nobodynobody")));
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    private interface After {
+        void accept(List<String> seen) throws Exception;
+    }
+
+    private static List<String> scan(MycloudSource source, After after) throws Exception {
+        List<String> seen = new ArrayList<>();
+        source.scan(new dev.linkvault.source.Sink() {
+            @Override
+            public void entry(dev.linkvault.source.Entry e) {
+                seen.add(String.join("/", e.path()));
+                try {
+                    after.accept(seen);
+                } catch (Exception x) {
+                    throw new IllegalStateException(x);
+                }
+            }
+
+            @Override
+            public void error(List<String> path, String message) {
+                seen.add("error " + message);
+            }
+
+            @Override
+            public void note(List<String> path, String message) {
+                seen.add("note " + message);
+            }
+        });
+        return seen;
+    }
+
+    @Test
     void deepTreesAreRebuiltWithoutRecursionTrouble() throws Exception {
         String u = dump.root("auth0|only");
         String parent = u;
