@@ -99,7 +99,7 @@ public final class Restorer {
             options.progress().total(t[0], t[1]);
         }
         long[] n = new long[7];
-        Path mapTmp = options.sanitize() ? renameMapTmp(options, realTo) : null;
+        Path mapTmp = options.sanitize() ? renameMapTmp(options) : null;
         try (ExportNames names = options.sanitize() ? new ExportNames() : null;
              java.io.Writer renames = mapTmp == null ? null : Files.newBufferedWriter(mapTmp)) {
             Manifest.read(repo.manifest(ref.snapshot()), item -> {
@@ -186,7 +186,7 @@ public final class Restorer {
         return new Result(n[0], n[1], n[2], n[3], n[4], n[5], n[6]);
     }
 
-    private static Path renameMapTmp(Options options, Path realTo) throws IOException {
+    private static Path renameMapTmp(Options options) throws IOException {
         Path map = options.renameMap();
         Files.createDirectories(map.toAbsolutePath().getParent());
         return map.resolveSibling("." + map.getFileName() + ".tmp");
