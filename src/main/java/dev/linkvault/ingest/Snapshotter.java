@@ -333,7 +333,8 @@ public final class Snapshotter {
                 return new Outcome.Done(fileItem(e, p, bySum.get(), e.size()), false, null, s, e,
                         e.key() == null ? null : bySum.get(), null);
             }
-            String etag = e.size() > 0 ? e.content().knownEtag() : null;
+            // Without an alias stored before this run, learning ETags (a bucket listing) finds nothing.
+            String etag = e.size() > 0 && repo.blobs().hadAliases() ? e.content().knownEtag() : null;
             Optional<BlobId> aliased = etag == null ? Optional.empty() : repo.blobs().byAlias(etag, e.size());
             if (aliased.isPresent()) {
                 writer.file(p, aliased.get(), e.mtime());

@@ -171,6 +171,33 @@ public final class BlobStore {
         return java.util.Optional.of(id);
     }
 
+    private Boolean hadAliases;
+
+    /**
+     * Whether {@code .data/etag} held any alias when first asked (once per opening): when it did
+     * not, looking up ETags (a listing of the bucket) cannot find anything stored before this run.
+     */
+    public synchronized boolean hadAliases() throws IOException {
+        if (hadAliases == null) {
+            hadAliases = false;
+            if (Files.isDirectory(etagDir)) {
+                try (java.nio.file.DirectoryStream<Path> shards = Files.newDirectoryStream(etagDir)) {
+                    for (Path shard : shards) {
+                        try (var inside = Files.list(shard)) {
+                            if (inside.findAny().isPresent()) {
+                                hadAliases = true;
+                                break;
+                            }
+                        } catch (java.nio.file.NotDirectoryException stray) {
+                            // not a shard folder
+                        }
+                    }
+                }
+            }
+        }
+        return hadAliases;
+    }
+
     public boolean exists(BlobId id) {
         return Files.exists(path(id), LinkOption.NOFOLLOW_LINKS);
     }

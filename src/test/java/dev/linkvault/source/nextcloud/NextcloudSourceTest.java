@@ -216,6 +216,15 @@ class NextcloudSourceTest {
     }
 
     @Test
+    void aFirstSnapshotIntoAnEmptyRepositoryDoesNotListTheBucket() throws Exception {
+        // No ETag alias is stored yet, so a listing could not save a single GET.
+        Snapshotter.Result r = snapshot("s1", aliceAndBob(), 0);
+        assertEquals(0, wire.count("GET bucket"), "no listing: " + wire);
+        assertEquals(r.summary().files() - 1 + 1, wire.count("GET object"),
+                "one GET per file but the empty one, and one for the missing object: " + wire);
+    }
+
+    @Test
     void withTheCatalogLostStoredContentIsFoundByItsEtagAliasWithoutDownloadingIt() throws Exception {
         snapshot("s1", aliceAndBob());
         Path alias = dir.resolve("vault/.data/etag").resolve(NextcloudFixture.md5("the report").substring(0, 2))
