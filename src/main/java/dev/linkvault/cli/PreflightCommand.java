@@ -88,7 +88,7 @@ final class PreflightCommand implements Callable<Integer> {
                     toStore += r.toReadBytes();
                     top.out.println("  found      " + Units.count(r.dirs()) + " folders, " + Units.count(r.files())
                             + " files, " + Units.bytes(r.bytes()) + (r.notes() > 0 ? "; " + Units.count(r.notes())
-                            + " notes (shown by snapshot)" : ""));
+                            + (r.notes() == 1 ? " note" : " notes") + " (shown by snapshot)" : ""));
                     top.out.println("  to read    " + Units.count(r.toRead()) + " files, " + Units.bytes(r.toReadBytes())
                             + (exists ? " the catalog does not know yet" : "") + " (stored at most once each)");
                     if (r.errors() > 0) {

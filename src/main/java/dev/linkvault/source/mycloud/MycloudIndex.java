@@ -145,7 +145,7 @@ final class MycloudIndex implements AutoCloseable {
     }
 
     /** Copies the rows out of the device's database and places them; {@code notes} hears what was odd. */
-    static MycloudIndex build(Connection device, Path scratch, Consumer<String> notes) throws IOException {
+    static MycloudIndex build(Connection device, Path scratch, Problems problems) throws IOException {
         Files.createDirectories(scratch);
         Path work = scratch.resolve("mycloud-index-" + System.nanoTime() + ".sqlite");
         Connection db = null;
@@ -166,7 +166,7 @@ final class MycloudIndex implements AutoCloseable {
                 s.execute("CREATE TEMP TABLE front(id TEXT PRIMARY KEY) WITHOUT ROWID");
                 s.execute("CREATE TEMP TABLE next(auto INTEGER PRIMARY KEY)");
             }
-            long rows = copy(device, db);
+            long rows = copy(device, db, problems);
             try (Statement s = db.createStatement()) {
                 s.execute("CREATE INDEX rows_id ON rows(id)");
                 s.execute("CREATE INDEX rows_parent ON rows(parent)");
@@ -177,7 +177,7 @@ final class MycloudIndex implements AutoCloseable {
                  ResultSet rs = s.executeQuery("SELECT id, count(*) FROM rows GROUP BY id HAVING count(*) > 1")) {
                 while (rs.next()) {
                     duplicates++;
-                    notes.accept("id " + rs.getString(1) + " is used by " + rs.getLong(2) + " rows of index.db;"
+                    problems.note("id " + rs.getString(1) + " is used by " + rs.getLong(2) + " rows of index.db;"
                             + " rows below it may appear under more than one of them");
                 }
             }
@@ -198,65 +198,130 @@ final class MycloudIndex implements AutoCloseable {
         }
     }
 
-    private static long copy(Connection device, Connection db) throws SQLException {
+    /** Where building tells what it met: notes, and errors (rows lost to a damaged database). */
+    interface Problems {
+        void note(String message);
+
+        void error(String message);
+    }
+
+    /**
+     * Copies the rows in autoID order. A damaged database (SQLITE_CORRUPT) does not stop the copy:
+     * reading goes on after the damage, found by seeking ever further ahead, and each range of
+     * rows that could not be read is an error.
+     */
+    private static long copy(Connection device, Connection db, Problems problems) throws SQLException {
         Set<String> columns = new HashSet<>();
         try (Statement s = device.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(Files)")) {
             while (rs.next()) {
                 columns.add(rs.getString("name"));
             }
         }
-        StringBuilder select = new StringBuilder("SELECT ").append(columns.contains("autoID") ? "autoID" : "rowid")
+        String auto = columns.contains("autoID") ? "autoID" : "rowid";
+        StringBuilder select = new StringBuilder("SELECT ").append(auto)
                 .append(", id, parentID, name, mimeType, contentID, size");
         for (String t : TIMES) {
             select.append(", ").append(columns.contains(t) ? t : "NULL");
         }
-        select.append(" FROM Files ORDER BY 1");
+        select.append(" FROM Files WHERE ").append(auto).append(" > ? ORDER BY 1");
         long n = 0;
-        try (Statement s = device.createStatement();
-             PreparedStatement ins = db.prepareStatement("INSERT INTO rows(auto, id, parent, name, ename, dir, content,"
-                     + " size, time) VALUES (?,?,?,?,?,?,?,?,?)")) {
-            s.setFetchSize(1000);
-            try (ResultSet rs = s.executeQuery(select.toString())) {
-                while (rs.next()) {
-                    String id = rs.getString(2);
-                    String name = rs.getString(4);
-                    String parent = rs.getString(3);
-                    long auto = rs.getLong(1);
-                    if (id == null) {
-                        id = "autoID-" + auto;
-                    }
-                    if (name == null) {
-                        name = "";
-                    }
-                    ins.setLong(1, auto);
-                    ins.setString(2, id);
-                    ins.setString(3, parent == null || parent.isEmpty() ? null : parent);
-                    ins.setString(4, name);
-                    ins.setString(5, RelPath.repair(name, id));
-                    ins.setInt(6, DIR_MIME.equals(rs.getString(5)) ? 1 : 0);
-                    ins.setString(7, rs.getString(6));
-                    ins.setLong(8, Math.max(0, rs.getLong(7)));
-                    Long time = null;
-                    for (int i = 8; i <= 11 && time == null; i++) {
-                        long v = rs.getLong(i);
-                        if (!rs.wasNull() && v != 0) {
-                            time = v;
+        long last = Long.MIN_VALUE;
+        try (PreparedStatement ins = db.prepareStatement("INSERT INTO rows(auto, id, parent, name, ename, dir, content,"
+                + " size, time) VALUES (?,?,?,?,?,?,?,?,?)")) {
+            while (true) {
+                // A statement that met damage cannot be used again: a fresh one for each stretch.
+                try (PreparedStatement q = device.prepareStatement(select.toString())) {
+                    q.setFetchSize(1000);
+                    q.setLong(1, last);
+                    try (ResultSet rs = q.executeQuery()) {
+                        while (rs.next()) {
+                            last = rs.getLong(1);
+                            add(rs, ins);
+                            if (++n % 10_000 == 0) {
+                                ins.executeBatch();
+                            }
                         }
                     }
-                    if (time == null) {
-                        ins.setNull(9, java.sql.Types.INTEGER);
-                    } else {
-                        ins.setLong(9, time);
+                    break;
+                } catch (SQLException e) {
+                    if (!damaged(e)) {
+                        throw e;
                     }
-                    ins.addBatch();
-                    if (++n % 10_000 == 0) {
-                        ins.executeBatch();
+                    long next = nextReadable(device, auto, last);
+                    String lost = next < 0 ? (last == Long.MIN_VALUE ? "all rows" : "the rows after autoID " + last)
+                            : last == Long.MIN_VALUE ? "the rows before autoID " + next
+                            : "the rows with autoID " + (last + 1) + " to " + (next - 1);
+                    problems.error("index.db is damaged (" + firstLine(e) + "): " + lost + " could not be read"
+                            + "; they are missing from the snapshot (what lies below them is kept under [orphaned])."
+                            + " restsdk/data/dbBackup/index.db may hold them");
+                    if (next < 0) {
+                        break;
                     }
+                    last = next - 1;
                 }
             }
             ins.executeBatch();
         }
         return n;
+    }
+
+    private static void add(ResultSet rs, PreparedStatement ins) throws SQLException {
+        String id = rs.getString(2);
+        String name = rs.getString(4);
+        String parent = rs.getString(3);
+        long auto = rs.getLong(1);
+        if (id == null) {
+            id = "autoID-" + auto;
+        }
+        if (name == null) {
+            name = "";
+        }
+        ins.setLong(1, auto);
+        ins.setString(2, id);
+        ins.setString(3, parent == null || parent.isEmpty() ? null : parent);
+        ins.setString(4, name);
+        ins.setString(5, RelPath.repair(name, id));
+        ins.setInt(6, DIR_MIME.equals(rs.getString(5)) ? 1 : 0);
+        ins.setString(7, rs.getString(6));
+        ins.setLong(8, Math.max(0, rs.getLong(7)));
+        Long time = null;
+        for (int i = 8; i <= 11 && time == null; i++) {
+            long v = rs.getLong(i);
+            if (!rs.wasNull() && v != 0) {
+                time = v;
+            }
+        }
+        if (time == null) {
+            ins.setNull(9, java.sql.Types.INTEGER);
+        } else {
+            ins.setLong(9, time);
+        }
+        ins.addBatch();
+    }
+
+    static boolean damaged(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return (e instanceof org.sqlite.SQLiteException s && s.getResultCode().code % 256 == 11)
+                || m.contains("malformed") || m.contains("SQLITE_CORRUPT");
+    }
+
+    /** The first autoID after {@code last} whose row can be read, seeking 1, 2, 4... ahead; -1 when none. */
+    private static long nextReadable(Connection device, String auto, long last) throws SQLException {
+        long base = last == Long.MIN_VALUE ? 0 : last;
+        String sql = "SELECT " + auto + " FROM Files WHERE " + auto + " >= ? ORDER BY 1 LIMIT 1";
+        for (long step = 1; step > 0 && step < (1L << 62); step <<= 1) {
+            try (PreparedStatement ps = device.prepareStatement(sql)) {
+                ps.setLong(1, base + step);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : -1;
+                }
+            } catch (SQLException e) {
+                if (!damaged(e)) {
+                    throw e;
+                }
+            }
+        }
+        return -1;
     }
 
     /**

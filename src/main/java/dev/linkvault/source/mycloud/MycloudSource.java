@@ -46,7 +46,8 @@ public final class MycloudSource implements Source {
     private final Path scratch;
     private MycloudIndex.Device device;
     private MycloudIndex index;
-    private List<String> buildNotes = List.of();
+    /** What building the index met, {kind, message}: told to every scan. */
+    private List<String[]> buildProblems = List.of();
     private static final int MAX_NOTES = 1000;
 
     /** @param scratch where the work copy of the rows goes (the repository's .data/tmp: it can be large) */
@@ -102,17 +103,29 @@ public final class MycloudSource implements Source {
      */
     private synchronized MycloudIndex index() throws IOException {
         if (index == null) {
-            List<String> notes = new ArrayList<>();
-            Consumer<String> keep = n -> {
-                if (notes.size() < MAX_NOTES) {
-                    notes.add(n);
-                } else if (notes.size() == MAX_NOTES) {
-                    notes.add("more notes about index.db left out");
+            List<String[]> found = new ArrayList<>();
+            MycloudIndex.Problems keep = new MycloudIndex.Problems() {
+                @Override
+                public void note(String message) {
+                    add("note", message);
+                }
+
+                @Override
+                public void error(String message) {
+                    add("error", message);
+                }
+
+                private void add(String kind, String message) {
+                    if (found.size() < MAX_NOTES) {
+                        found.add(new String[] {kind, message});
+                    } else if (found.size() == MAX_NOTES) {
+                        found.add(new String[] {"note", "more notes about index.db left out"});
+                    }
                 }
             };
-            device = MycloudIndex.openDevice(config.indexDb(), scratch, keep);
+            device = MycloudIndex.openDevice(config.indexDb(), scratch, keep::note);
             index = MycloudIndex.build(device.connection(), scratch, keep);
-            buildNotes = List.copyOf(notes);
+            buildProblems = List.copyOf(found);
         }
         return index;
     }
@@ -121,8 +134,12 @@ public final class MycloudSource implements Source {
     public void scan(Sink sink) throws IOException, InterruptedException {
         List<String> top = List.of(config.name());
         MycloudIndex idx = index();
-        for (String n : buildNotes) {
-            sink.note(top, n);
+        for (String[] p : buildProblems) {
+            if (p[0].equals("error")) {
+                sink.error(top, p[1]);
+            } else {
+                sink.note(top, p[1]);
+            }
         }
         Instant topTime = Files.getLastModifiedTime(config.indexDb()).toInstant();
         sink.entry(Entry.dir(top, topTime, DIR_MODE));

@@ -403,6 +403,48 @@ class MycloudSourceTest extends VaultTest {
     }
 
     @Test
+    void aDamagedDatabaseIsReadAroundTheDamageAndTheLostRowsAreAnError() throws Exception {
+        String u = dump.root("auth0|only");
+        String album = dump.dir(u, "Album");
+        for (int i = 0; i < 2000; i++) {
+            // Long names: the rows fill many pages of the table.
+            dump.file(album, String.format("IMG_%04d %s.jpg", i, "x".repeat(150)), "photo " + (i % 10), SHARDED, null);
+        }
+        dump.close();
+        long page;
+        int pageSize;
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dump.indexDb); var st = c.createStatement()) {
+            var rs = st.executeQuery("PRAGMA page_size");
+            rs.next();
+            pageSize = rs.getInt(1);
+            rs = st.executeQuery("SELECT pageno FROM dbstat WHERE name = 'Files' AND pagetype = 'leaf' ORDER BY pageno");
+            List<Long> leaves = new ArrayList<>();
+            while (rs.next()) {
+                leaves.add(rs.getLong(1));
+            }
+            assertTrue(leaves.size() > 20, "the table spans many pages: " + leaves.size());
+            page = leaves.get(leaves.size() / 2);
+        }
+        try (var f = java.nio.channels.FileChannel.open(dump.indexDb, java.nio.file.StandardOpenOption.WRITE)) {
+            byte[] junk = new byte[pageSize];
+            java.util.Arrays.fill(junk, (byte) 0xA5);
+            f.write(java.nio.ByteBuffer.wrap(junk), (page - 1) * pageSize);
+        }
+
+        Snapshotter.Result r = snapshot("s1", config(false, List.of()));
+        assertEquals(1, r.summary().errors(), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.matches("ERROR mycloud: index\\.db is damaged \\(.*\\): the rows with"
+                + " autoID \\d+ to \\d+ could not be read; they are missing from the snapshot.*")), problems.toString());
+        long kept;
+        try (Stream<Path> l = Files.list(repo.tree("s1").resolve("mycloud/Album"))) {
+            kept = l.count();
+        }
+        assertTrue(kept > 1800 && kept < 2000, "the rows around the damaged page are kept: " + kept);
+        assertEquals("photo 0", read("s1", "mycloud/Album/IMG_0000 " + "x".repeat(150) + ".jpg"));
+        assertEquals("photo 9", read("s1", "mycloud/Album/IMG_1999 " + "x".repeat(150) + ".jpg"));
+    }
+
+    @Test
     void aFileThatIsNotADatabaseOrHasNoFilesTableIsOneClearError() throws Exception {
         dump.close();
         Path notDb = Files.writeString(dir.resolve("notes.txt"), "hello, this is not SQLite at all, not even close");
