@@ -1,12 +1,11 @@
 package dev.linkvault.source.local;
 
-import dev.linkvault.source.Content;
+import dev.linkvault.source.DiskFile;
 import dev.linkvault.source.Entry;
 import dev.linkvault.source.FilteredTree;
 import dev.linkvault.source.Sink;
 import dev.linkvault.source.Source;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -150,7 +149,7 @@ public final class LocalSource implements Source {
                 case S_IFREG -> {
                     if (filter.keeps(rel)) {
                         emit(Entry.file(parts, (Long) a.get("size"), mtime(a), mode & 07777, rel,
-                                fingerprint(a), null, new FileContent(child)));
+                                fingerprint(a), null, new DiskFile(child, FINGERPRINT)));
                     }
                 }
                 case S_IFLNK -> {
@@ -201,16 +200,6 @@ public final class LocalSource implements Source {
         return m == null ? x.getClass().getSimpleName() : m;
     }
 
-    /** Reads the file and tells afterwards whether it changed meanwhile. */
-    private record FileContent(Path path) implements Content {
-        @Override
-        public InputStream open() throws IOException {
-            return Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS);
-        }
-
-        @Override
-        public boolean stillMatches(String fingerprint) throws IOException {
-            return fingerprint(Files.readAttributes(path, ATTRS, LinkOption.NOFOLLOW_LINKS)).equals(fingerprint);
-        }
-    }
+    private static final DiskFile.Fingerprinter FINGERPRINT =
+            p -> fingerprint(Files.readAttributes(p, ATTRS, LinkOption.NOFOLLOW_LINKS));
 }

@@ -1,7 +1,7 @@
 package dev.linkvault.source.mycloud;
 
 import dev.linkvault.config.SourceConfig;
-import dev.linkvault.source.Content;
+import dev.linkvault.source.DiskFile;
 import dev.linkvault.source.Entry;
 import dev.linkvault.source.FilteredTree;
 import dev.linkvault.source.RelPath;
@@ -296,7 +296,7 @@ public final class MycloudSource implements Source {
                 sink.note(parts, "index.db says " + r.size() + " bytes, " + config.files().relativize(bytes) + " has "
                         + a.size() + "; stored as found");
             }
-            tree.emit(Entry.file(parts, a.size(), time(r), FILE_MODE, c, fingerprint(a), null, new DumpFile(bytes)));
+            tree.emit(Entry.file(parts, a.size(), time(r), FILE_MODE, c, fingerprint(a), null, new DiskFile(bytes, FINGERPRINT)));
         }
 
         private Instant time(MycloudIndex.Row r) {
@@ -347,19 +347,9 @@ public final class MycloudSource implements Source {
         return a.size() + ":" + a.lastModifiedTime().toMillis();
     }
 
-    /** A file of the dump; it does not change (the device is dead), but a changed one is noticed. */
-    private record DumpFile(Path path) implements Content {
-        @Override
-        public InputStream open() throws IOException {
-            return Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS);
-        }
-
-        @Override
-        public boolean stillMatches(String fingerprint) throws IOException {
-            return fingerprint(Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS))
-                    .equals(fingerprint);
-        }
-    }
+    /** A file of the dump does not change (the device is dead), but one that does is noticed. */
+    private static final DiskFile.Fingerprinter FINGERPRINT =
+            p -> fingerprint(Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
 
     /** Files in the dump that no row names (most are previews the device made), one line each. */
     @Override
