@@ -30,6 +30,8 @@ public final class BlobStore {
     private final Path sha1Dir;
     private final Path etagDir;
     private final Path tmpDir;
+    /** Whether .data/etag held an alias when first asked; null until then. */
+    private Boolean hadAliases;
     private final Supplier<Catalog> catalog;
     private final boolean durable;
 
@@ -170,8 +172,6 @@ public final class BlobStore {
         }
         return java.util.Optional.of(id);
     }
-
-    private Boolean hadAliases;
 
     /**
      * Whether {@code .data/etag} held any alias when first asked (once per opening): when it did

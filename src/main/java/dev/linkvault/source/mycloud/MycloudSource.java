@@ -69,10 +69,8 @@ public final class MycloudSource implements Source {
                     + (Files.exists(config.files()) ? "is not a folder" : "does not exist")
                     + "; point 'files' at restsdk/data/files");
         }
-        try (MycloudIndex.Device d = MycloudIndex.openDevice(config.indexDb(), scratch, n -> { })) {
-            if (config.users().isEmpty()) {
-                return;
-            }
+        MycloudIndex.Device d = device();
+        if (!config.users().isEmpty()) {
             List<String> roots = new ArrayList<>();
             try (var s = d.connection().createStatement(); var rs = s.executeQuery(
                     "SELECT id, name FROM Files WHERE (parentID IS NULL OR parentID = '') AND name <> '"
@@ -97,35 +95,48 @@ public final class MycloudSource implements Source {
         }
     }
 
+    /** What opening and placing met, {kind, message}: told to every scan (at most {@link #MAX_NOTES}). */
+    private final List<String[]> found = new ArrayList<>();
+    private final MycloudIndex.Problems keep = new MycloudIndex.Problems() {
+        @Override
+        public void note(String message) {
+            add("note", message);
+        }
+
+        @Override
+        public void error(String message) {
+            add("error", message);
+        }
+
+        private void add(String kind, String message) {
+            synchronized (found) {
+                if (found.size() < MAX_NOTES) {
+                    found.add(new String[] {kind, message});
+                } else if (found.size() == MAX_NOTES) {
+                    found.add(new String[] {"note", "more notes about index.db left out"});
+                }
+            }
+        }
+    };
+
+    /** The device's database, opened once (check and scan share it: a copy of a -wal dump is made once). */
+    private synchronized MycloudIndex.Device device() throws IOException {
+        if (device == null) {
+            device = MycloudIndex.openDevice(config.indexDb(), scratch, keep::note);
+        }
+        return device;
+    }
+
     /**
      * The placed rows, made on first use. Safe to call from two threads: a live terminal scans
      * once more alongside the snapshot to estimate its size.
      */
     private synchronized MycloudIndex index() throws IOException {
         if (index == null) {
-            List<String[]> found = new ArrayList<>();
-            MycloudIndex.Problems keep = new MycloudIndex.Problems() {
-                @Override
-                public void note(String message) {
-                    add("note", message);
-                }
-
-                @Override
-                public void error(String message) {
-                    add("error", message);
-                }
-
-                private void add(String kind, String message) {
-                    if (found.size() < MAX_NOTES) {
-                        found.add(new String[] {kind, message});
-                    } else if (found.size() == MAX_NOTES) {
-                        found.add(new String[] {"note", "more notes about index.db left out"});
-                    }
-                }
-            };
-            device = MycloudIndex.openDevice(config.indexDb(), scratch, keep::note);
-            index = MycloudIndex.build(device.connection(), scratch, keep);
-            buildProblems = List.copyOf(found);
+            index = MycloudIndex.build(device().connection(), scratch, keep);
+            synchronized (found) {
+                buildProblems = List.copyOf(found);
+            }
         }
         return index;
     }
