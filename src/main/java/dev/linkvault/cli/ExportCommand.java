@@ -38,8 +38,15 @@ final class ExportCommand implements Callable<Integer> {
             + " exported' for each renamed path (default: DIR/" + RENAME_MAP + ").")
     Path renameMap;
 
+    @Option(names = "--workers", paramLabel = "N", description = "Files copied at once (default 4); a network share"
+            + " answers each file slowly, several at once hide it.")
+    int workers = 4;
+
     @Override
     public Integer call() throws Exception {
+        if (workers < 1 || workers > 64) {
+            throw new dev.linkvault.UserError("--workers must be from 1 to 64");
+        }
         SnapshotRef ref = SnapshotRef.parse(target);
         Path dest = to.toAbsolutePath().normalize();
         Path map = renameMap != null ? renameMap.toAbsolutePath() : dest.resolve(RENAME_MAP);
@@ -74,7 +81,8 @@ final class ExportCommand implements Callable<Integer> {
                     }
                 }
             };
-            Restorer.Options options = new Restorer.Options(Restorer.Existing.SKIP_SAME, sanitize, map, true, progress);
+            Restorer.Options options = new Restorer.Options(Restorer.Existing.SKIP_SAME, sanitize, map, true, progress,
+                    workers);
             Restorer.Result r = new Restorer(repo).restore(ref, dest, options,
                     (path, message) -> status.println("error: " + path + ": " + message));
             status.close();

@@ -22,6 +22,11 @@ import java.security.MessageDigest;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Copies a file or folder out of a snapshot into a plain, independent tree: contents checked
@@ -63,10 +68,12 @@ public final class Restorer {
      * @param sanitize  give names a Windows/SMB/exFAT target takes (see {@link PortableNames})
      * @param renameMap where to write "original TAB exported" for each renamed path (with sanitize)
      * @param portable  the target may refuse modes (SMB, exFAT): try them, never fail on them
+     * @param workers   files copied at once (a network share answers each file slowly; many at once hide it)
      */
-    public record Options(Existing existing, boolean sanitize, Path renameMap, boolean portable, Progress progress) {
+    public record Options(Existing existing, boolean sanitize, Path renameMap, boolean portable, Progress progress,
+                          int workers) {
         public static Options restore(boolean overwrite) {
-            return new Options(overwrite ? Existing.REPLACE : Existing.KEEP, false, null, false, null);
+            return new Options(overwrite ? Existing.REPLACE : Existing.KEEP, false, null, false, null, 1);
         }
     }
 
@@ -98,7 +105,9 @@ public final class Restorer {
             });
             options.progress().total(t[0], t[1]);
         }
-        long[] n = new long[7];
+        // files, dirs, symlinks, bytes, errors, skipped, renamed
+        AtomicLongArray n = new AtomicLongArray(7);
+        Copier copier = new Copier(Math.max(1, options.workers()));
         Path mapTmp = options.sanitize() ? renameMapTmp(options) : null;
         try (ExportNames names = options.sanitize() ? new ExportNames() : null;
              java.io.Writer renames = mapTmp == null ? null : Files.newBufferedWriter(mapTmp)) {
@@ -113,7 +122,7 @@ public final class Restorer {
                         RelPath given = names.give(rel, item.type() == Manifest.Type.DIR);
                         if (!given.name().equals(rel.name())) {
                             // Only a name of its own that changed; below a renamed folder the path follows it.
-                            n[6]++;
+                            n.incrementAndGet(6);
                             Manifest.escape(rel.toString(), renames);
                             renames.write('\t');
                             Manifest.escape(given.toString(), renames);
@@ -125,29 +134,35 @@ public final class Restorer {
                     switch (item.type()) {
                         case DIR -> {
                             makeDirs(target, realTo);
-                            n[1]++;
+                            n.incrementAndGet(1);
                         }
-                        case FILE -> {
-                            makeDirs(target.getParent(), realTo);
-                            boolean copied = copy(p.under(tree), target, item, options);
-                            n[copied ? 0 : 5]++;
-                            n[3] += copied ? item.size() : 0;
-                            if (options.progress() != null) {
-                                options.progress().file(item.size(), !copied);
+                        case FILE -> copier.run(() -> {
+                            try {
+                                makeDirs(target.getParent(), realTo);
+                                boolean copied = copy(p.under(tree), target, item, options);
+                                n.incrementAndGet(copied ? 0 : 5);
+                                n.addAndGet(3, copied ? item.size() : 0);
+                                if (options.progress() != null) {
+                                    options.progress().file(item.size(), !copied);
+                                }
+                            } catch (IOException e) {
+                                n.incrementAndGet(4);
+                                problems.error(p.toString(), e.getMessage());
                             }
-                        }
+                        });
                         case SYMLINK -> {
                             makeDirs(target.getParent(), realTo);
                             symlink(target, item, options.existing() != Existing.KEEP);
-                            n[2]++;
+                            n.incrementAndGet(2);
                         }
                     }
                 } catch (IOException e) {
-                    n[4]++;
+                    n.incrementAndGet(4);
                     problems.error(p.toString(), e.getMessage());
                 }
             });
-            if (n[0] + n[1] + n[2] + n[4] + n[5] == 0) {
+            copier.finish();
+            if (n.get(0) + n.get(1) + n.get(2) + n.get(4) + n.get(5) == 0) {
                 throw new UserError("snapshot " + ref.snapshot() + " has no path '" + base + "'; list it with:"
                         + " linkvault ls " + ref.snapshot());
             }
@@ -171,19 +186,78 @@ public final class Restorer {
                 }
             });
         } catch (IOException | RuntimeException e) {
+            copier.abandon();
             if (mapTmp != null) {
                 Files.deleteIfExists(mapTmp);
             }
             throw e;
         }
         if (mapTmp != null) {
-            if (n[6] > 0) {
+            if (n.get(6) > 0) {
                 Files.move(mapTmp, options.renameMap(), StandardCopyOption.REPLACE_EXISTING);
             } else {
                 Files.deleteIfExists(mapTmp);
             }
         }
-        return new Result(n[0], n[1], n[2], n[3], n[4], n[5], n[6]);
+        return new Result(n.get(0), n.get(1), n.get(2), n.get(3), n.get(4), n.get(5), n.get(6));
+    }
+
+    /**
+     * Runs file copies: in the caller's thread with one worker, else on a pool with a bounded
+     * number waiting, so that reading the manifest never runs far ahead of the copies.
+     */
+    private static final class Copier {
+        private final ExecutorService pool;
+        private final Semaphore slots;
+
+        Copier(int workers) {
+            pool = workers == 1 ? null : Executors.newFixedThreadPool(workers, r -> {
+                Thread t = new Thread(r, "linkvault-copy");
+                t.setDaemon(true);
+                return t;
+            });
+            slots = new Semaphore(workers * 4);
+        }
+
+        void run(Runnable copy) throws IOException {
+            if (pool == null) {
+                copy.run();
+                return;
+            }
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            }
+            pool.execute(() -> {
+                try {
+                    copy.run();
+                } finally {
+                    slots.release();
+                }
+            });
+        }
+
+        /** Waits for every copy handed over. */
+        void finish() throws IOException {
+            if (pool == null) {
+                return;
+            }
+            pool.shutdown();
+            try {
+                pool.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            }
+        }
+
+        void abandon() {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
     }
 
     private static Path renameMapTmp(Options options) throws IOException {

@@ -98,6 +98,29 @@ class ExportTest {
     }
 
     @Test
+    void manyFilesCopiedAtOnceAllArriveWithTheirMtimes() throws Exception {
+        Path many = Files.createDirectory(dir.resolve("many"));
+        for (int i = 0; i < 300; i++) {
+            Fixtures.write(many, "d" + (i % 7) + "/sub" + (i % 3) + "/f" + i + ".txt", "content " + i,
+                    OLD.plusSeconds(i * 60L));
+        }
+        Path config = dir.resolve("many.yaml");
+        Files.writeString(config, "repository: " + vault + "\nsources:\n  - {type: local, name: many, path: many}\n");
+        assertEquals(0, Cli.run("-c", config.toString(), "snapshot", "--name", "m").code());
+        Path out = dir.resolve("share");
+        Cli r = export("m", "--to", out.toString(), "--workers", "8", "--sanitize-names");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().startsWith("exported 300 files"), r.out());
+        for (int i = 0; i < 300; i++) {
+            Path f = out.resolve("many/d" + (i % 7) + "/sub" + (i % 3) + "/f" + i + ".txt");
+            assertEquals("content " + i, Files.readString(f));
+            assertEquals(OLD.plusSeconds(i * 60L), Files.getLastModifiedTime(f).toInstant());
+        }
+        Cli again = export("m", "--to", out.toString(), "--workers", "8", "--sanitize-names");
+        assertTrue(again.out().startsWith("exported 0 files (0 B), 300 already there"), again.out());
+    }
+
+    @Test
     void aSnapshotThatDoesNotExistIsOneLineExitTwo() {
         Cli r = export("nope", "--to", dir.resolve("x").toString());
         assertEquals(2, r.code(), r.toString());
