@@ -84,6 +84,17 @@ class MycloudCliTest {
     }
 
     @Test
+    void preflightNamesAProblemAndExitsOne() throws Exception {
+        dump.close();
+        Files.writeString(config, Files.readString(config).replace("data/files", "data/nofiles"));
+        Cli pre = Cli.run("preflight", "-c", config.toString());
+        assertEquals(1, pre.code(), pre.toString());
+        assertTrue(pre.out().contains("  PROBLEM: files folder " + dir.resolve("disk/restsdk/data/nofiles")
+                + " of source 'mycloud' does not exist; point 'files' at restsdk/data/files"), pre.out());
+        assertTrue(pre.out().strip().endsWith("1 problem found"), pre.out());
+    }
+
+    @Test
     void missingBytesMakeExitOneAndNameTheFile() throws Exception {
         String lone = dump.root("auth0|third");
         dump.file(lone, "lost.mov", "never on disk", NONE, null);
