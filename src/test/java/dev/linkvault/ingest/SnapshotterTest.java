@@ -25,32 +25,19 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class SnapshotterTest extends VaultTest {
     private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
     private static final Instant OLD = Instant.parse("2019-06-01T12:00:00Z");
 
-    final List<String> problems = new ArrayList<>();
-
     private Snapshotter.Result snapshot(String name, Source... sources) throws IOException {
-        Snapshotter s = new Snapshotter(repo, Clock.fixed(NOW, ZoneOffset.UTC), new ProgressListener() {
-            @Override
-            public void problem(Severity severity, String path, String message) {
-                problems.add(severity + " " + path + ": " + message);
-            }
-        });
-        return s.run(List.of(sources), new Snapshotter.Options(name, "yyyy-MM-dd", ZoneId.of("UTC"), 3),
-                new AtomicBoolean());
+        return snapshotAt(NOW, name, 3, sources);
     }
 
     private LocalSource docs() {

@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.linkvault.Fixtures;
 import dev.linkvault.VaultTest;
 import dev.linkvault.config.SourceConfig;
-import dev.linkvault.ingest.ProgressListener;
 import dev.linkvault.ingest.Snapshotter;
 import dev.linkvault.repo.Manifest;
 import java.io.IOException;
@@ -21,16 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +34,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MycloudSourceTest extends VaultTest {
     private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
-    final List<String> problems = new ArrayList<>();
     MycloudFixture dump;
 
     @BeforeEach
@@ -55,14 +49,7 @@ class MycloudSourceTest extends VaultTest {
         dump.close();
         problems.clear();
         try (MycloudSource source = new MycloudSource(cfg, repo.tmpDir())) {
-            Snapshotter s = new Snapshotter(repo, Clock.fixed(NOW, ZoneOffset.UTC), new ProgressListener() {
-                @Override
-                public void problem(Severity severity, String path, String message) {
-                    problems.add(severity + " " + path + ": " + message);
-                }
-            });
-            return s.run(List.of(source), new Snapshotter.Options(name, "yyyy-MM-dd", ZoneId.of("UTC"), 2),
-                    new AtomicBoolean());
+            return snapshotAt(NOW, name, 2, source);
         }
     }
 
