@@ -1,7 +1,6 @@
 package dev.linkvault.source.mycloud;
 
 import dev.linkvault.WorkDb;
-
 import dev.linkvault.source.RelPath;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,22 +39,21 @@ final class MycloudIndex implements AutoCloseable {
     private static final List<String> NEEDED = List.of("id", "parentID", "name", "mimeType", "contentID", "size");
     private static final List<String> TIMES = List.of("imageDate", "videoDate", "cTime", "birthTime");
 
-    /** One placed row. {@code time}: the mtime a person expects, in ms, or null. */
-    record Row(long auto, String id, String parent, String name, String ename, boolean dir, String content, long size,
-               Long time, String root) {}
-
-    /** What placing the rows found, for the summary. */
-    record Placement(long rows, long duplicateIds, List<String> cycles) {}
+    /**
+     * One placed row: {@code name} as in index.db, {@code ename} the name it gets (repaired where
+     * it cannot be a file name); {@code time} the mtime a person expects, in ms, or null.
+     */
+    record Row(String id, String name, String ename, boolean dir, String content, long size, Long time) {}
 
     private final Path work;
     private final Connection db;
-    private final Placement placement;
+    private final List<String> cycles;
     private boolean contentIndexed;
 
-    private MycloudIndex(Path work, Connection db, Placement placement) {
+    private MycloudIndex(Path work, Connection db, List<String> cycles) {
         this.work = work;
         this.db = db;
-        this.placement = placement;
+        this.cycles = cycles;
     }
 
     /** The device's database, open for reading; {@code copy} is the folder of a copy made to read it, or null. */
@@ -166,17 +164,15 @@ final class MycloudIndex implements AutoCloseable {
                 s.execute("CREATE TEMP TABLE front(id TEXT PRIMARY KEY) WITHOUT ROWID");
                 s.execute("CREATE TEMP TABLE next(auto INTEGER PRIMARY KEY)");
             }
-            long rows = copy(device, db, problems);
+            copy(device, db, problems);
             try (Statement s = db.createStatement()) {
                 s.execute("CREATE INDEX rows_id ON rows(id)");
                 s.execute("CREATE INDEX rows_parent ON rows(parent)");
                 s.execute("CREATE INDEX rows_depth ON rows(depth)");
             }
-            long duplicates = 0;
             try (Statement s = db.createStatement();
                  ResultSet rs = s.executeQuery("SELECT id, count(*) FROM rows GROUP BY id HAVING count(*) > 1")) {
                 while (rs.next()) {
-                    duplicates++;
                     problems.note("id " + rs.getString(1) + " is used by " + rs.getLong(2) + " rows of index.db;"
                             + " rows below it may appear under more than one of them");
                 }
@@ -187,7 +183,7 @@ final class MycloudIndex implements AutoCloseable {
                 s.execute("DROP INDEX rows_parent");
             }
             db.commit();
-            return new MycloudIndex(work, db, new Placement(rows, duplicates, cycles));
+            return new MycloudIndex(work, db, cycles);
         } catch (SQLException e) {
             WorkDb.discard(db, work);
             throw new IOException("reading index.db failed (" + firstLine(e) + "); if it is damaged, try"
@@ -210,7 +206,7 @@ final class MycloudIndex implements AutoCloseable {
      * reading goes on after the damage, found by seeking ever further ahead, and each range of
      * rows that could not be read is an error.
      */
-    private static long copy(Connection device, Connection db, Problems problems) throws SQLException {
+    private static void copy(Connection device, Connection db, Problems problems) throws SQLException {
         Set<String> columns = new HashSet<>();
         try (Statement s = device.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(Files)")) {
             while (rs.next()) {
@@ -262,7 +258,6 @@ final class MycloudIndex implements AutoCloseable {
             }
             ins.executeBatch();
         }
-        return n;
     }
 
     private static void add(ResultSet rs, PreparedStatement ins) throws SQLException {
@@ -421,8 +416,9 @@ final class MycloudIndex implements AutoCloseable {
         }
     }
 
-    Placement placement() {
-        return placement;
+    /** Each cycle of parentIDs that was cut, as "a -> b -> a". */
+    List<String> cycles() {
+        return cycles;
     }
 
     /** A reader of the placed rows with a connection of its own, so that two walks can run at once. */
@@ -436,13 +432,13 @@ final class MycloudIndex implements AutoCloseable {
         return cfg.toProperties();
     }
 
-    private static final String SELECT = "SELECT auto, id, parent, name, ename, dir, content, size, time, root FROM rows";
+    private static final String SELECT = "SELECT id, name, ename, dir, content, size, time FROM rows";
 
     private static Row row(ResultSet rs) throws SQLException {
-        long t = rs.getLong(9);
+        long t = rs.getLong(7);
         Long time = rs.wasNull() ? null : t;
-        return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getInt(6) == 1, rs.getString(7), rs.getLong(8), time, rs.getString(10));
+        return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4) == 1, rs.getString(5),
+                rs.getLong(6), time);
     }
 
     interface RowVisitor {

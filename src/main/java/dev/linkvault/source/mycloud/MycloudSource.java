@@ -229,7 +229,7 @@ public final class MycloudSource implements Source {
                     }
                 });
             }
-            for (String cycle : idx.placement().cycles()) {
+            for (String cycle : idx.cycles()) {
                 sink.note(orphaned, "rows of index.db whose parents form a cycle, cut at the oldest and kept here: "
                         + cycle);
             }
