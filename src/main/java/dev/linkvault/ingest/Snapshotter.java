@@ -160,7 +160,13 @@ public final class Snapshotter {
             };
             try {
                 for (Source s : sources) {
-                    s.scan(counting);
+                    long[] cheap = s.estimate();
+                    if (cheap != null) {
+                        fb[0] += cheap[0];
+                        fb[1] += cheap[1];
+                    } else {
+                        s.scan(counting);
+                    }
                 }
                 counters.estimatedBytes.set(fb[1]);
                 counters.estimatedFiles.set(fb[0]);

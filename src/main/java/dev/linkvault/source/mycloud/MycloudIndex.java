@@ -160,9 +160,9 @@ final class MycloudIndex implements AutoCloseable {
                 }
                 s.execute("CREATE TABLE rows(auto INTEGER PRIMARY KEY, id TEXT NOT NULL, parent TEXT,"
                         + " name TEXT NOT NULL, ename TEXT NOT NULL, dir INTEGER NOT NULL, content TEXT,"
-                        + " size INTEGER NOT NULL, time INTEGER, depth INTEGER, root TEXT)");
-                s.execute("CREATE TEMP TABLE front(id TEXT PRIMARY KEY) WITHOUT ROWID");
-                s.execute("CREATE TEMP TABLE next(auto INTEGER PRIMARY KEY)");
+                        + " size INTEGER NOT NULL, time INTEGER, depth INTEGER, root TEXT, top TEXT)");
+                s.execute("CREATE TEMP TABLE front(id TEXT PRIMARY KEY, top TEXT) WITHOUT ROWID");
+                s.execute("CREATE TEMP TABLE next(auto INTEGER PRIMARY KEY, top TEXT)");
             }
             copy(device, db, problems);
             try (Statement s = db.createStatement()) {
@@ -325,12 +325,12 @@ final class MycloudIndex implements AutoCloseable {
      */
     private static List<String> place(Connection db) throws SQLException {
         try (Statement s = db.createStatement()) {
-            s.executeUpdate("UPDATE rows SET depth = 0, root = CASE WHEN name = '" + TRASH_ROOT
+            s.executeUpdate("UPDATE rows SET depth = 0, top = id, root = CASE WHEN name = '" + TRASH_ROOT
                     + "' THEN 'trash' ELSE 'user' END WHERE parent IS NULL");
-            spread(db, "SELECT id FROM rows WHERE parent IS NULL AND dir = 1");
-            s.executeUpdate("UPDATE rows SET depth = 0, root = 'parent' WHERE depth IS NULL AND NOT EXISTS"
+            spread(db, "parent IS NULL");
+            s.executeUpdate("UPDATE rows SET depth = 0, top = id, root = 'parent' WHERE depth IS NULL AND NOT EXISTS"
                     + " (SELECT 1 FROM rows p WHERE p.id = rows.parent AND p.dir = 1)");
-            spread(db, "SELECT id FROM rows WHERE root = 'parent' AND dir = 1");
+            spread(db, "root = 'parent'");
         }
         List<String> cycles = new ArrayList<>();
         while (true) {
@@ -373,9 +373,9 @@ final class MycloudIndex implements AutoCloseable {
             if (cycleAt == null) {
                 // Not a cycle after all (only ids used twice can lead here): an orphaned subtree.
                 try (Statement s = db.createStatement()) {
-                    s.executeUpdate("UPDATE rows SET depth = 0, root = 'parent' WHERE auto = " + start);
+                    s.executeUpdate("UPDATE rows SET depth = 0, top = id, root = 'parent' WHERE auto = " + start);
                 }
-                spread(db, "SELECT id FROM rows WHERE auto = " + start + " AND dir = 1");
+                spread(db, "auto = " + start);
                 continue;
             }
             List<String> members = new ArrayList<>();
@@ -389,29 +389,63 @@ final class MycloudIndex implements AutoCloseable {
                 }
             }
             try (Statement s = db.createStatement()) {
-                s.executeUpdate("UPDATE rows SET depth = 0, root = 'cycle' WHERE auto = " + cut);
+                s.executeUpdate("UPDATE rows SET depth = 0, top = id, root = 'cycle' WHERE auto = " + cut);
             }
-            spread(db, "SELECT id FROM rows WHERE auto = " + cut + " AND dir = 1");
+            spread(db, "auto = " + cut);
             cycles.add(String.join(" -> ", members) + " -> " + members.get(0));
         }
     }
 
-    /** Breadth-first from the folders the query names (all at depth 0), placing what is not placed yet. */
-    private static void spread(Connection db, String firstFront) throws SQLException {
+    /**
+     * Breadth-first from the folders among the depth-0 rows that {@code roots} (a condition on
+     * rows) names, placing what is not placed yet; each row placed learns its root ({@code top}).
+     */
+    private static void spread(Connection db, String roots) throws SQLException {
         try (Statement s = db.createStatement()) {
             s.executeUpdate("DELETE FROM front");
-            s.executeUpdate("INSERT OR IGNORE INTO front(id) " + firstFront);
+            s.executeUpdate("INSERT OR IGNORE INTO front(id, top) SELECT id, top FROM rows WHERE depth = 0 AND dir = 1"
+                    + " AND " + roots);
             for (int depth = 1; ; depth++) {
                 s.executeUpdate("DELETE FROM next");
-                int found = s.executeUpdate("INSERT OR IGNORE INTO next(auto) SELECT c.auto FROM front f"
+                int found = s.executeUpdate("INSERT OR IGNORE INTO next(auto, top) SELECT c.auto, f.top FROM front f"
                         + " JOIN rows c ON c.parent = f.id WHERE c.depth IS NULL");
                 if (found == 0) {
                     return;
                 }
-                s.executeUpdate("UPDATE rows SET depth = " + depth + " WHERE auto IN (SELECT auto FROM next)");
+                s.executeUpdate("UPDATE rows SET depth = " + depth + ", top = (SELECT n.top FROM next n"
+                        + " WHERE n.auto = rows.auto) WHERE auto IN (SELECT auto FROM next)");
                 s.executeUpdate("DELETE FROM front");
-                s.executeUpdate("INSERT OR IGNORE INTO front(id) SELECT r.id FROM next n JOIN rows r ON r.auto = n.auto"
-                        + " WHERE r.dir = 1");
+                s.executeUpdate("INSERT OR IGNORE INTO front(id, top) SELECT r.id, n.top FROM next n"
+                        + " JOIN rows r ON r.auto = n.auto WHERE r.dir = 1");
+            }
+        }
+    }
+
+    /**
+     * How many files, and bytes by index.db, lie below the roots a walk takes: the users
+     * {@code users} names (all when empty), the Trash when {@code trash}, every orphaned subtree.
+     * One pass over the work file and no file touched: for the progress display's estimate.
+     */
+    synchronized long[] count(List<String> users, boolean trash) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT count(*), coalesce(sum(r.size), 0) FROM rows r JOIN rows t"
+                + " ON t.id = r.top AND t.depth = 0 WHERE r.dir = 0 AND (t.root IN ('parent', 'cycle')");
+        if (trash) {
+            sql.append(" OR t.root = 'trash'");
+        }
+        sql.append(" OR (t.root = 'user'");
+        if (!users.isEmpty()) {
+            String marks = String.join(",", java.util.Collections.nCopies(users.size(), "?"));
+            sql.append(" AND (t.id IN (").append(marks).append(") OR t.name IN (").append(marks).append("))");
+        }
+        sql.append("))");
+        try (PreparedStatement ps = db.prepareStatement(sql.toString())) {
+            for (int i = 0; i < users.size(); i++) {
+                ps.setString(1 + i, users.get(i));
+                ps.setString(1 + users.size() + i, users.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
             }
         }
     }

@@ -280,7 +280,11 @@ public final class MycloudSource implements Source {
                     sink.error(parts, "contentID '" + c + "' of row " + r.id() + " is not a plain file name; not read");
                     return;
                 }
-                for (Path p : new Path[] {config.files().resolve(c.substring(0, 1)).resolve(c), config.files().resolve(c)}) {
+                Path shard = config.files().resolve(c.substring(0, 1));
+                // In a flat dump there is no shard folder: skip a failing look-up per file.
+                Path[] places = shardExists(shard) ? new Path[] {shard.resolve(c), config.files().resolve(c)}
+                        : new Path[] {config.files().resolve(c)};
+                for (Path p : places) {
                     try {
                         a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                         if (a.isRegularFile()) {
@@ -361,6 +365,26 @@ public final class MycloudSource implements Source {
     /** A file of the dump does not change (the device is dead), but one that does is noticed. */
     private static final DiskFile.Fingerprinter FINGERPRINT =
             p -> fingerprint(Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+
+    /** Which shard folders ({@code files/<c>}) exist; a few dozen at most. */
+    private final java.util.concurrent.ConcurrentHashMap<Path, Boolean> shards = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private boolean shardExists(Path shard) {
+        return shards.computeIfAbsent(shard, d -> Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /** From the rows alone (a scan would stat every file), when no include/ignore rule could change it. */
+    @Override
+    public long[] estimate() throws IOException {
+        if (!config.include().isEmpty() || !config.ignore().isEmpty()) {
+            return null;
+        }
+        try {
+            return index().count(config.users(), config.trash());
+        } catch (SQLException e) {
+            return null;
+        }
+    }
 
     /** Files in the dump that no row names (most are previews the device made), one line each. */
     @Override

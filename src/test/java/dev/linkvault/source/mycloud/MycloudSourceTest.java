@@ -304,6 +304,48 @@ class MycloudSourceTest extends VaultTest {
     }
 
     @Test
+    void theProgressEstimateComesFromTheRowsAndMatchesWhatAScanDelivers() throws Exception {
+        String alice = dump.root("auth0|alice");
+        String bob = dump.root("auth0|bob");
+        String trash = dump.root("Trash");
+        String deep = dump.dir(dump.dir(alice, "a"), "b");
+        for (int i = 0; i < 30; i++) {
+            dump.file(i % 2 == 0 ? deep : alice, "a" + i + ".jpg", "alice " + i, SHARDED, null);
+            dump.file(bob, "b" + i + ".jpg", "bob " + i + " with more bytes", FLAT, null);
+        }
+        dump.file(trash, "old.jpg", "trash", SHARDED, null);
+        dump.file(dump.dir("lostlostlostlostlostlost", "lost"), "l.jpg", "lost", SHARDED, null);
+        dump.row("cyclebbbbbbbbbbbbbbbbbbb", "a", DIR, null, 0, T0, null, null, "cycleaaaaaaaaaaaaaaaaaaa");
+        dump.row("cycleaaaaaaaaaaaaaaaaaaa", "b", DIR, null, 0, T0, null, null, "cyclebbbbbbbbbbbbbbbbbbb");
+        dump.file("cyclebbbbbbbbbbbbbbbbbbb", "c.jpg", "in a cycle", SHARDED, null);
+        dump.close();
+        for (SourceConfig.Mycloud cfg : List.of(config(false, List.of()), config(true, List.of()),
+                config(false, List.of("auth0|bob")))) {
+            try (MycloudSource source = new MycloudSource(cfg, repo.tmpDir())) {
+                long[] counted = new long[2];
+                source.scan(new dev.linkvault.source.Sink() {
+                    @Override
+                    public void entry(dev.linkvault.source.Entry e) {
+                        if (e.type() == dev.linkvault.source.Entry.Type.FILE) {
+                            counted[0]++;
+                            counted[1] += e.size();
+                        }
+                    }
+
+                    @Override
+                    public void error(List<String> path, String message) {}
+
+                    @Override
+                    public void note(List<String> path, String message) {}
+                });
+                long[] estimate = source.estimate();
+                assertEquals(counted[0], estimate[0], "files, trash " + cfg.trash() + ", users " + cfg.users());
+                assertEquals(counted[1], estimate[1], "bytes, trash " + cfg.trash() + ", users " + cfg.users());
+            }
+        }
+    }
+
+    @Test
     void deepTreesAreRebuiltWithoutRecursionTrouble() throws Exception {
         String u = dump.root("auth0|only");
         String parent = u;
