@@ -160,9 +160,9 @@ final class MycloudIndex implements AutoCloseable {
                 }
                 s.execute("CREATE TABLE rows(auto INTEGER PRIMARY KEY, id TEXT NOT NULL, parent TEXT,"
                         + " name TEXT NOT NULL, ename TEXT NOT NULL, dir INTEGER NOT NULL, content TEXT,"
-                        + " size INTEGER NOT NULL, time INTEGER, depth INTEGER, root TEXT, top TEXT)");
-                s.execute("CREATE TEMP TABLE front(id TEXT PRIMARY KEY, top TEXT) WITHOUT ROWID");
-                s.execute("CREATE TEMP TABLE next(auto INTEGER PRIMARY KEY, top TEXT)");
+                        + " size INTEGER NOT NULL, time INTEGER, depth INTEGER, root TEXT, top INTEGER)");
+                s.execute("CREATE TEMP TABLE front(id TEXT PRIMARY KEY, top INTEGER) WITHOUT ROWID");
+                s.execute("CREATE TEMP TABLE next(auto INTEGER PRIMARY KEY, top INTEGER)");
             }
             copy(device, db, problems);
             try (Statement s = db.createStatement()) {
@@ -325,10 +325,10 @@ final class MycloudIndex implements AutoCloseable {
      */
     private static List<String> place(Connection db) throws SQLException {
         try (Statement s = db.createStatement()) {
-            s.executeUpdate("UPDATE rows SET depth = 0, top = id, root = CASE WHEN name = '" + TRASH_ROOT
+            s.executeUpdate("UPDATE rows SET depth = 0, top = auto, root = CASE WHEN name = '" + TRASH_ROOT
                     + "' THEN 'trash' ELSE 'user' END WHERE parent IS NULL");
             spread(db, "parent IS NULL");
-            s.executeUpdate("UPDATE rows SET depth = 0, top = id, root = 'parent' WHERE depth IS NULL AND NOT EXISTS"
+            s.executeUpdate("UPDATE rows SET depth = 0, top = auto, root = 'parent' WHERE depth IS NULL AND NOT EXISTS"
                     + " (SELECT 1 FROM rows p WHERE p.id = rows.parent AND p.dir = 1)");
             spread(db, "root = 'parent'");
         }
@@ -373,7 +373,7 @@ final class MycloudIndex implements AutoCloseable {
             if (cycleAt == null) {
                 // Not a cycle after all (only ids used twice can lead here): an orphaned subtree.
                 try (Statement s = db.createStatement()) {
-                    s.executeUpdate("UPDATE rows SET depth = 0, top = id, root = 'parent' WHERE auto = " + start);
+                    s.executeUpdate("UPDATE rows SET depth = 0, top = auto, root = 'parent' WHERE auto = " + start);
                 }
                 spread(db, "auto = " + start);
                 continue;
@@ -389,7 +389,7 @@ final class MycloudIndex implements AutoCloseable {
                 }
             }
             try (Statement s = db.createStatement()) {
-                s.executeUpdate("UPDATE rows SET depth = 0, top = id, root = 'cycle' WHERE auto = " + cut);
+                s.executeUpdate("UPDATE rows SET depth = 0, top = auto, root = 'cycle' WHERE auto = " + cut);
             }
             spread(db, "auto = " + cut);
             cycles.add(String.join(" -> ", members) + " -> " + members.get(0));
@@ -398,7 +398,7 @@ final class MycloudIndex implements AutoCloseable {
 
     /**
      * Breadth-first from the folders among the depth-0 rows that {@code roots} (a condition on
-     * rows) names, placing what is not placed yet; each row placed learns its root ({@code top}).
+     * rows) names, placing what is not placed yet; each row placed learns its root's autoID ({@code top}).
      */
     private static void spread(Connection db, String roots) throws SQLException {
         try (Statement s = db.createStatement()) {
@@ -412,8 +412,7 @@ final class MycloudIndex implements AutoCloseable {
                 if (found == 0) {
                     return;
                 }
-                s.executeUpdate("UPDATE rows SET depth = " + depth + ", top = (SELECT n.top FROM next n"
-                        + " WHERE n.auto = rows.auto) WHERE auto IN (SELECT auto FROM next)");
+                s.executeUpdate("UPDATE rows SET depth = " + depth + ", top = n.top FROM next n WHERE n.auto = rows.auto");
                 s.executeUpdate("DELETE FROM front");
                 s.executeUpdate("INSERT OR IGNORE INTO front(id, top) SELECT r.id, n.top FROM next n"
                         + " JOIN rows r ON r.auto = n.auto WHERE r.dir = 1");
@@ -428,7 +427,7 @@ final class MycloudIndex implements AutoCloseable {
      */
     synchronized long[] count(List<String> users, boolean trash) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT count(*), coalesce(sum(r.size), 0) FROM rows r JOIN rows t"
-                + " ON t.id = r.top AND t.depth = 0 WHERE r.dir = 0 AND (t.root IN ('parent', 'cycle')");
+                + " ON t.auto = r.top WHERE r.dir = 0 AND (t.root IN ('parent', 'cycle')");
         if (trash) {
             sql.append(" OR t.root = 'trash'");
         }
