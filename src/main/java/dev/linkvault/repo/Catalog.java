@@ -15,6 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * What linkvault remembers between runs, in SQLite: which source object (key + fingerprint) had
@@ -44,6 +50,9 @@ public final class Catalog implements AutoCloseable {
     private final PreparedStatement blobGet;
     private final PreparedStatement blobPut;
     private final boolean rebuilt;
+    private final boolean readOnly;
+    private final Path file;
+    private final ScheduledExecutorService committer;
     private int pendingRows;
     private long lastCommit = System.currentTimeMillis();
 
@@ -53,79 +62,175 @@ public final class Catalog implements AutoCloseable {
     /** Size and SHA-256 of a stored blob. */
     public record BlobFacts(long size, String sha256) {}
 
-    private Catalog(Connection db, boolean rebuilt) throws SQLException {
+    private Catalog(Connection db, Path file, boolean rebuilt, boolean readOnly) throws SQLException {
         this.db = db;
+        this.file = file;
         this.rebuilt = rebuilt;
+        this.readOnly = readOnly;
         lookup = db.prepareStatement("SELECT fingerprint, blob FROM objects WHERE source = ? AND dir = ? AND name = ?");
         lookupDir = db.prepareStatement("SELECT name, fingerprint, blob FROM objects WHERE source = ? AND dir = ?");
-        remember = db.prepareStatement(
+        remember = readOnly ? null : db.prepareStatement(
                 "INSERT OR REPLACE INTO objects(source, dir, name, fingerprint, blob) VALUES (?,?,?,?,?)");
         blobGet = db.prepareStatement("SELECT size, sha256 FROM blobs WHERE blob = ?");
-        blobPut = db.prepareStatement("INSERT OR REPLACE INTO blobs(blob, size, sha256) VALUES (?,?,?)");
+        blobPut = readOnly ? null : db.prepareStatement("INSERT OR REPLACE INTO blobs(blob, size, sha256) VALUES (?,?,?)");
+        if (!readOnly && file != null) {
+            // Pending writes become durable on a clock, not only when the next write comes: a
+            // crash loses at most BATCH_MILLIS of work, and readers see recent work.
+            committer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "linkvault-catalog-commit");
+                t.setDaemon(true);
+                return t;
+            });
+            committer.scheduleWithFixedDelay(this::commitIfPending, BATCH_MILLIS, BATCH_MILLIS / 4, TimeUnit.MILLISECONDS);
+        } else {
+            committer = null;
+        }
     }
 
     /**
-     * Opens the catalog at {@code file}, creating it if absent. A file that is not a readable
-     * catalog is moved aside to {@code <file>.damaged-<millis>} and a fresh one is started.
+     * Opens the catalog at {@code file} for the holder of the writer lock, creating it if absent.
+     * Only a file SQLite calls damaged (SQLITE_CORRUPT, SQLITE_NOTADB) or of another schema is moved
+     * aside to {@code <file>.damaged-<millis>} and started afresh; any other failure (busy,
+     * permission, full disk) is said as it is and the file is left alone.
      */
-    public static Catalog open(Path file) throws IOException {
+    public static Catalog openForWriting(Path file) throws IOException {
         boolean existed = Files.exists(file);
         try {
-            return connect(file, !existed);
+            return connect(file, !existed, false);
         } catch (SQLException e) {
-            if (!existed) {
-                throw new IOException("cannot create catalog " + file + ": " + e.getMessage(), e);
+            if (!existed || !isDamage(e)) {
+                throw new IOException("cannot open the catalog " + file + ": " + describe(e), e);
             }
             Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + System.currentTimeMillis());
             Files.move(file, aside);
-            for (String suffix : new String[] {"-wal", "-shm"}) {
-                Files.deleteIfExists(file.resolveSibling(file.getFileName() + suffix));
+            for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
+                Path side = file.resolveSibling(file.getFileName() + suffix);
+                if (Files.exists(side)) {
+                    Files.move(side, aside.resolveSibling(aside.getFileName() + suffix));
+                }
             }
             try {
-                return connect(file, true);
+                return connect(file, true, false);
             } catch (SQLException e2) {
-                throw new IOException("cannot create catalog " + file + ": " + e2.getMessage(), e2);
+                throw new IOException("cannot create the catalog " + file + ": " + describe(e2), e2);
             }
         }
+    }
+
+    /**
+     * Opens the catalog for a command that only reads: SQLite read-only, nothing created,
+     * nothing written, so it works beside a running snapshot, on read-only media and on a full disk.
+     * Empty (no file, or one this reader cannot read): an empty catalog in memory serves, and the
+     * manifests give the figures.
+     */
+    public static Catalog openForReading(Path file) throws IOException {
+        if (Files.isRegularFile(file)) {
+            try {
+                return connect(file, false, true);
+            } catch (SQLException e) {
+                // busy beyond the timeout, a pending journal, another schema: read without it
+            }
+        }
+        return inMemory();
     }
 
     /** A catalog that lives only as long as this process: for reading a repository on read-only media. */
     public static Catalog inMemory() throws IOException {
         try {
-            return connect(null, true);
+            return connect(null, true, false);
         } catch (SQLException e) {
-            throw new IOException("cannot start an in-memory catalog: " + e.getMessage(), e);
+            throw new IOException("cannot start an in-memory catalog: " + describe(e), e);
         }
     }
 
-    private static Catalog connect(Path file, boolean fresh) throws SQLException {
-        Connection c = DriverManager.getConnection(file == null ? "jdbc:sqlite::memory:" : "jdbc:sqlite:" + file);
+    /** Whether SQLite says the file is not a sound database (as opposed to busy, locked, full, denied). */
+    static boolean isDamage(SQLException e) {
+        if (e instanceof SchemaException) {
+            return true;
+        }
+        int code = e.getErrorCode() & 0xff;
+        return code == SQLiteErrorCode.SQLITE_CORRUPT.code || code == SQLiteErrorCode.SQLITE_NOTADB.code;
+    }
+
+    /** The reason of a SQLite failure in words a user knows. */
+    static String describe(SQLException e) {
+        int code = e.getErrorCode() & 0xff;
+        if (code == SQLiteErrorCode.SQLITE_FULL.code) {
+            return "no space left on device";
+        }
+        if (code == SQLiteErrorCode.SQLITE_READONLY.code) {
+            return "read-only file system or file";
+        }
+        if (code == SQLiteErrorCode.SQLITE_BUSY.code || code == SQLiteErrorCode.SQLITE_LOCKED.code) {
+            return "in use by another process for too long";
+        }
+        if (code == SQLiteErrorCode.SQLITE_CANTOPEN.code || code == SQLiteErrorCode.SQLITE_PERM.code) {
+            return "cannot open it (permission denied, or its folder is missing)";
+        }
+        if (code == SQLiteErrorCode.SQLITE_IOERR.code) {
+            return "input/output error";
+        }
+        return e.getMessage();
+    }
+
+    private static final class SchemaException extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        SchemaException(String message) {
+            super(message);
+        }
+    }
+
+    private static Catalog connect(Path file, boolean fresh, boolean readOnly) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(readOnly);
+        config.setBusyTimeout(10_000);
+        if (readOnly) {
+            config.setOpenMode(SQLiteOpenMode.NOMUTEX);
+        }
+        Connection c = DriverManager.getConnection(file == null ? "jdbc:sqlite::memory:" : "jdbc:sqlite:" + file,
+                config.toProperties());
         try {
             try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=NORMAL");
-                s.execute("PRAGMA busy_timeout=10000");
-                s.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-                s.execute("CREATE TABLE IF NOT EXISTS objects(source TEXT NOT NULL, dir TEXT NOT NULL, name TEXT NOT NULL,"
-                        + " fingerprint TEXT NOT NULL, blob TEXT NOT NULL, PRIMARY KEY(source, dir, name)) WITHOUT ROWID");
-                s.execute("CREATE TABLE IF NOT EXISTS blobs(blob TEXT PRIMARY KEY, size INTEGER NOT NULL,"
-                        + " sha256 TEXT NOT NULL) WITHOUT ROWID");
-                s.execute("CREATE TABLE IF NOT EXISTS etags(etag TEXT PRIMARY KEY, blob TEXT NOT NULL) WITHOUT ROWID");
-                s.execute("CREATE TABLE IF NOT EXISTS snapshots(name TEXT PRIMARY KEY, state TEXT NOT NULL,"
-                        + " summary TEXT)");
-                s.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '" + SCHEMA_VERSION + "')");
+                if (!readOnly) {
+                    // A rollback journal, not WAL: a reader then needs no -shm file (which it would
+                    // have to write, and which a full disk turns into SIGBUS), only the file itself.
+                    s.execute("PRAGMA journal_mode=DELETE");
+                    s.execute("PRAGMA synchronous=NORMAL");
+                    s.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                    s.execute("CREATE TABLE IF NOT EXISTS objects(source TEXT NOT NULL, dir TEXT NOT NULL,"
+                            + " name TEXT NOT NULL, fingerprint TEXT NOT NULL, blob TEXT NOT NULL,"
+                            + " PRIMARY KEY(source, dir, name)) WITHOUT ROWID");
+                    s.execute("CREATE TABLE IF NOT EXISTS blobs(blob TEXT PRIMARY KEY, size INTEGER NOT NULL,"
+                            + " sha256 TEXT NOT NULL) WITHOUT ROWID");
+                    s.execute("CREATE TABLE IF NOT EXISTS etags(etag TEXT PRIMARY KEY, blob TEXT NOT NULL) WITHOUT ROWID");
+                    s.execute("CREATE TABLE IF NOT EXISTS snapshots(name TEXT PRIMARY KEY, state TEXT NOT NULL,"
+                            + " summary TEXT)");
+                    s.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '" + SCHEMA_VERSION + "')");
+                }
                 try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'schema'")) {
                     int v = rs.next() ? Integer.parseInt(rs.getString(1)) : -1;
                     if (v != SCHEMA_VERSION) {
-                        throw new SQLException("catalog schema " + v + " is not " + SCHEMA_VERSION);
+                        throw new SchemaException("catalog schema " + v + " is not " + SCHEMA_VERSION);
                     }
                 }
             }
-            c.setAutoCommit(false);
-            return new Catalog(c, fresh);
+            c.setAutoCommit(readOnly);
+            return new Catalog(c, file, fresh, readOnly);
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
+        }
+    }
+
+    /** Whether this catalog can be written (false for a reader's view of the live file). */
+    public boolean writable() {
+        return !readOnly;
+    }
+
+    private void checkWritable() {
+        if (readOnly) {
+            throw new IllegalStateException("the catalog was opened read-only");
         }
     }
 
@@ -152,7 +257,7 @@ public final class Catalog implements AutoCloseable {
             }
             return row != null && row[0].equals(fingerprint) ? Optional.of(BlobId.parse(row[1])) : Optional.empty();
         } catch (SQLException e) {
-            throw new CatalogException(e);
+            throw new CatalogException(file, e);
         }
     }
 
@@ -184,6 +289,7 @@ public final class Catalog implements AutoCloseable {
 
     /** Remembers what a source object held; {@code pathKey} as for {@link #lookup}. */
     public synchronized void remember(String source, String key, String fingerprint, BlobId blob, boolean pathKey) {
+        checkWritable();
         int slash = pathKey ? key.lastIndexOf('/') : -1;
         String dir = slash < 0 ? "" : key.substring(0, slash);
         String name = pathKey ? key.substring(slash + 1) : key;
@@ -200,7 +306,7 @@ public final class Catalog implements AutoCloseable {
             remember.executeUpdate();
             wrote();
         } catch (SQLException e) {
-            throw new CatalogException(e);
+            throw new CatalogException(file, e);
         }
     }
 
@@ -211,11 +317,12 @@ public final class Catalog implements AutoCloseable {
                 return rs.next() ? Optional.of(new BlobFacts(rs.getLong(1), rs.getString(2))) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new CatalogException(e);
+            throw new CatalogException(file, e);
         }
     }
 
     public synchronized void recordBlob(BlobId id, long size, String sha256) {
+        checkWritable();
         try {
             blobPut.setString(1, id.toString());
             blobPut.setLong(2, size);
@@ -223,7 +330,7 @@ public final class Catalog implements AutoCloseable {
             blobPut.executeUpdate();
             wrote();
         } catch (SQLException e) {
-            throw new CatalogException(e);
+            throw new CatalogException(file, e);
         }
     }
 
@@ -236,7 +343,7 @@ public final class Catalog implements AutoCloseable {
                 return rs.next();
             }
         } catch (SQLException e) {
-            throw new CatalogException(e);
+            throw new CatalogException(file, e);
         }
     }
 
@@ -248,34 +355,37 @@ public final class Catalog implements AutoCloseable {
                 return rs.next() ? Optional.of(BlobId.parse(rs.getString(1))) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new CatalogException(e);
+            throw new CatalogException(file, e);
         }
     }
 
     public synchronized void recordEtag(String etag, BlobId blob) {
+        checkWritable();
         try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO etags(etag, blob) VALUES (?,?)")) {
             ps.setString(1, etag);
             ps.setString(2, blob.toString());
             ps.executeUpdate();
             wrote();
         } catch (SQLException e) {
-            throw new CatalogException(e);
+            throw new CatalogException(file, e);
         }
     }
 
     /** Drops what the catalog knows of a blob that is no longer stored. */
     public synchronized void forgetBlob(BlobId id) {
+        checkWritable();
         try (PreparedStatement ps = db.prepareStatement("DELETE FROM blobs WHERE blob = ?")) {
             ps.setString(1, id.toString());
             ps.executeUpdate();
             wrote();
         } catch (SQLException e) {
-            throw new CatalogException(e);
+            throw new CatalogException(file, e);
         }
     }
 
     /** Empties every table: the next reads rebuild what they need from the repository. */
     public synchronized void clear() {
+        checkWritable();
         try (Statement s = db.createStatement()) {
             s.execute("DELETE FROM objects");
             s.execute("DELETE FROM blobs");
@@ -284,11 +394,12 @@ public final class Catalog implements AutoCloseable {
             folders.clear();
             commit();
         } catch (SQLException e) {
-            throw new CatalogException(e);
+            throw new CatalogException(file, e);
         }
     }
 
     public synchronized void putSnapshot(String name, String state, SnapshotSummary summary) {
+        checkWritable();
         try (PreparedStatement ps = db.prepareStatement(
                 "INSERT OR REPLACE INTO snapshots(name, state, summary) VALUES (?,?,?)")) {
             ps.setString(1, name);
@@ -297,17 +408,18 @@ public final class Catalog implements AutoCloseable {
             ps.executeUpdate();
             commit();
         } catch (SQLException e) {
-            throw new CatalogException(e);
+            throw new CatalogException(file, e);
         }
     }
 
     public synchronized void dropSnapshot(String name) {
+        checkWritable();
         try (PreparedStatement ps = db.prepareStatement("DELETE FROM snapshots WHERE name = ?")) {
             ps.setString(1, name);
             ps.executeUpdate();
             commit();
         } catch (SQLException e) {
-            throw new CatalogException(e);
+            throw new CatalogException(file, e);
         }
     }
 
@@ -321,9 +433,19 @@ public final class Catalog implements AutoCloseable {
                         json == null ? null : SnapshotSummary.fromJson(json)));
             }
         } catch (SQLException e) {
-            throw new CatalogException(e);
+            throw new CatalogException(file, e);
         }
         return out;
+    }
+
+    private synchronized void commitIfPending() {
+        if (pendingRows > 0 && System.currentTimeMillis() - lastCommit >= BATCH_MILLIS) {
+            try {
+                commit();
+            } catch (CatalogException e) {
+                // the next write on the run's own thread meets the same failure and says it
+            }
+        }
     }
 
     private void wrote() throws SQLException {
@@ -335,10 +457,13 @@ public final class Catalog implements AutoCloseable {
 
     /** Makes everything written so far durable. */
     public synchronized void commit() {
+        if (readOnly) {
+            return;
+        }
         try {
             db.commit();
         } catch (SQLException e) {
-            throw new CatalogException(e);
+            throw new CatalogException(file, e);
         }
         pendingRows = 0;
         lastCommit = System.currentTimeMillis();
@@ -346,22 +471,28 @@ public final class Catalog implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (committer != null) {
+            committer.shutdownNow();
+        }
         try {
             if (!db.isClosed()) {
-                db.commit();
+                if (!readOnly) {
+                    db.commit();
+                }
                 db.close();
             }
         } catch (SQLException e) {
-            throw new CatalogException(e);
+            throw new CatalogException(file, e);
         }
     }
 
-    /** The catalog database failed under us (disk full, file removed mid-run). */
-    public static final class CatalogException extends RuntimeException {
+    /** The catalog database failed under us (disk full, file removed mid-run): one line, fatal. */
+    public static final class CatalogException extends dev.linkvault.UserError {
         private static final long serialVersionUID = 1L;
 
-        CatalogException(SQLException e) {
-            super("catalog: " + e.getMessage(), e);
+        CatalogException(Path file, SQLException e) {
+            super("cannot use the catalog " + (file == null ? "(in memory)" : file) + ": " + describe(e)
+                    + ((e.getErrorCode() & 0xff) == SQLiteErrorCode.SQLITE_FULL.code ? "; free some space and run it again" : ""), e);
         }
     }
 }

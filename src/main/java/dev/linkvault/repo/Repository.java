@@ -103,23 +103,18 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * The catalog, opened on first use. A writer that cannot open it fails; a reader falls back
-     * to one in memory (read-only media): the manifests hold the truth.
+     * The catalog, opened on first use. The writer opens it read-write (and sets a damaged file
+     * aside); a reader opens it read-only and never changes it, and where it cannot be read
+     * (busy, read-only media without it, a pending journal) an empty one in memory serves: the
+     * manifests hold the truth.
      */
     public synchronized Catalog catalog() {
         if (catalog == null) {
             Path file = metaDir().resolve("catalog.sqlite");
             try {
-                catalog = Catalog.open(file);
-            } catch (IOException | RuntimeException e) {
-                if (writer) {
-                    throw new UserError("cannot open the catalog " + file + ": " + e.getMessage(), e);
-                }
-                try {
-                    catalog = Catalog.inMemory();
-                } catch (IOException e2) {
-                    throw new UserError("cannot open the catalog " + file + ": " + e.getMessage(), e);
-                }
+                catalog = writer ? Catalog.openForWriting(file) : Catalog.openForReading(file);
+            } catch (IOException e) {
+                throw new UserError(e.getMessage(), e);
             }
         }
         return catalog;
@@ -366,7 +361,9 @@ public final class Repository implements AutoCloseable {
 
     private SnapshotSummary summaryFromManifest(String name) throws IOException {
         SnapshotSummary s = Manifest.read(manifest(name), item -> { });
-        catalog().putSnapshot(name, "complete", s);
+        if (catalog().writable()) {
+            catalog().putSnapshot(name, "complete", s);
+        }
         return s;
     }
 
