@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Copy a snapshot (or a path in it) into a folder as plain, independent files.",
             "For targets such as SMB/NFS shares or exFAT disks: no hard links into the repository, mtimes applied,",
             "contents checked against their SHA-1. Run it again to resume: files already there with the",

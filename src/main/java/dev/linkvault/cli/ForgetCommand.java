@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "forget", mixinStandardHelpOptions = true,
+@Command(name = "forget", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Remove snapshots a retention policy does not keep (restic's rules).",
             "Policy: the --keep-* options, else the config's retention: block. Space is freed by gc (or --prune).",
             "Example: linkvault -c vault.yaml forget --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --dry-run"})
@@ -51,7 +51,7 @@ final class ForgetCommand implements Callable<Integer> {
         if (graceDays < 0) {
             throw new UserError("--incomplete-grace must be 0 or more days");
         }
-        try (Repository repo = top.openWriter("linkvault forget")) {
+        try (Repository repo = top.openWriter("linkvault forget", dryRun)) {
             Forgetter f = new Forgetter(repo);
             Forgetter.Plan plan = f.plan(policy, ZoneId.systemDefault(), Duration.ofDays(graceDays), Instant.now());
             for (Retention.Decision d : plan.complete()) {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "gc", mixinStandardHelpOptions = true,
+@Command(name = "gc", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Remove blobs no snapshot uses, their ETag aliases, and leftovers of interrupted runs.",
             "Takes the writer lock: a snapshot and a gc never run at once."})
 final class GcCommand implements Callable<Integer> {
@@ -22,7 +22,7 @@ final class GcCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Repository repo = top.openWriter("linkvault gc")) {
+        try (Repository repo = top.openWriter("linkvault gc", dryRun)) {
             GarbageCollector.Result r = new GarbageCollector(repo).run(dryRun, (file, size) -> {
                 if (verbose || dryRun) {
                     top.out.println((dryRun ? "would remove " : "removed ") + repo.root().relativize(file) + " ("
@@ -40,6 +40,6 @@ final class GcCommand implements Callable<Integer> {
                 + (r.copiesRemoved() > 0 ? " (+" + r.copiesRemoved() + " overflow copies)" : "")
                 + (r.aliasesRemoved() > 0 ? " with " + r.aliasesRemoved() + " ETag aliases" : "") + ", "
                 + Units.bytes(r.bytesFreed()) + (r.dryRun() ? " to free" : " freed") + ", "
-                + r.leftoversRemoved() + " leftovers of interrupted runs removed, " + Units.duration(r.millis()));
+                + r.leftoversRemoved() + " leftovers of interrupted runs" + (r.dryRun() ? " would be" : "") + " removed, " + Units.duration(r.millis()));
     }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "import-config", mixinStandardHelpOptions = true,
+@Command(name = "import-config", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Print a linkvault config made from a nextcloud-s3-backup config.",
             "That tool took the database and S3 settings on its command line: give them here, or edit the"
                     + " CHANGE-ME lines. Then: linkvault init --adopt <backup_root_path>.",

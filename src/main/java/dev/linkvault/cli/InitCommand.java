@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "init", mixinStandardHelpOptions = true,
+@Command(name = "init", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Create a new, empty repository, or adopt one made by nextcloud-s3-backup.",
             "Checks that the filesystem has working hard links and writes the format version."})
 final class InitCommand implements Callable<Integer> {

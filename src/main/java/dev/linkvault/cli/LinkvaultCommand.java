@@ -10,11 +10,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The top command: options every subcommand shares. */
-@Command(name = "linkvault", mixinStandardHelpOptions = true, version = "linkvault 0.1.0",
+@Command(name = "linkvault", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Deduplicated, hard-linked daily snapshots of file trees into a local repository.",
         subcommands = {InitCommand.class, SnapshotCommand.class, SnapshotsCommand.class, LsCommand.class,
                 RestoreCommand.class, ExportCommand.class, PreflightCommand.class, ForgetCommand.class, GcCommand.class, VerifyCommand.class, StatsCommand.class,
-                ReindexCommand.class, ImportConfigCommand.class},
+                ReindexCommand.class, ImportConfigCommand.class, VersionCommand.class,
+                picocli.CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Exit codes: 0 ok, 1 finished with per-file errors, 2 fatal/usage/config,"
                 + " 3 repository locked, 130 interrupted."})
@@ -57,7 +58,12 @@ final class LinkvaultCommand implements Runnable {
 
     /** Opens the repository for writing (probe, lock), telling of a lock a dead writer left. */
     Repository openWriter(String command) {
-        Repository r = Repository.openForWriting(repository(), command, true);
+        return openWriter(command, false);
+    }
+
+    /** As {@link #openWriter(String)}; a dry run changes nothing on opening either. */
+    Repository openWriter(String command, boolean dryRun) {
+        Repository r = Repository.openForWriting(repository(), command, true, dryRun);
         if (r.staleLockHolder() != null) {
             err.println("note: the previous writer (" + r.staleLockHolder() + ") ended without releasing the lock;"
                     + " taken over");

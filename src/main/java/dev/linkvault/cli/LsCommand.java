@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "ls", mixinStandardHelpOptions = true,
+@Command(name = "ls", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"List what a snapshot holds at a path: mode, size, mtime, path.",
             "Example: linkvault --repo /srv/vault ls 2026-11-21:docs/a"})
 final class LsCommand implements Callable<Integer> {

@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "preflight", mixinStandardHelpOptions = true,
+@Command(name = "preflight", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Check what a first snapshot will meet, before it runs.",
             "The repository's filesystem (type, hard links, one filesystem, free space against what will be",
             "stored), the open-file limit, and per source what a dry scan finds (folders, files, bytes, errors,",

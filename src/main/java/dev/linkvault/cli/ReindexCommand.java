@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "reindex", mixinStandardHelpOptions = true,
+@Command(name = "reindex", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Rebuild the catalog from the repository (it is only a cache).",
             "Snapshot figures come back from the manifests; what each source file held is learnt again by the"
                     + " next snapshot, which reads unchanged files once more but stores nothing twice."})

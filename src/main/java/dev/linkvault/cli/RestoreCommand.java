@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "restore", mixinStandardHelpOptions = true,
+@Command(name = "restore", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Copy a file or folder out of a snapshot, with its mtime and mode.",
             "The copy is independent of the repository; contents are checked against their SHA-1.",
             "Example: linkvault --repo /srv/vault restore 2026-11-21:docs/report.pdf --to /tmp/out"})

@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "snapshot", mixinStandardHelpOptions = true,
+@Command(name = "snapshot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Take a snapshot of every source in the config.",
             "Unchanged files are not read again; an interrupted snapshot is resumed by running this again."})
 final class SnapshotCommand implements Callable<Integer> {

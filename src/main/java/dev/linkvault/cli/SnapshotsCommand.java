@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "snapshots", mixinStandardHelpOptions = true,
+@Command(name = "snapshots", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"List snapshots: name, state, files, bytes, new bytes, duration.",
             "States: complete; incomplete (interrupted, resumed by the next snapshot run);"
                     + " unmanaged (a tree with no manifest)."})

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "stats", mixinStandardHelpOptions = true,
+@Command(name = "stats", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Blobs and bytes stored, what the snapshots would take without deduplication, and each snapshot's new bytes.")
 final class StatsCommand implements Callable<Integer> {
     @ParentCommand

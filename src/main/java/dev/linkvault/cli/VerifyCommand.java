@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Check that the repository reads back: blobs re-hash to their names, ETag aliases are links"
                 + " to blobs, every snapshot tree matches its manifest.",
             "Reports each problem (exit code 1); repairs nothing."})

@@ -217,6 +217,15 @@ public final class Repository implements AutoCloseable {
      * removes leftovers from {@code .data/tmp}.
      */
     public static Repository openForWriting(Path root, String command, boolean durable) {
+        return openForWriting(root, command, durable, false);
+    }
+
+    /**
+     * As {@link #openForWriting(Path, String, boolean)}; with {@code dryRun} the lock is taken
+     * (so what is read is what a real run would see) but nothing is rolled forward or removed:
+     * {@link #leftoversRemoved()} then counts what a real run would remove.
+     */
+    public static Repository openForWriting(Path root, String command, boolean durable, boolean dryRun) {
         checkFormat(root);
         Path meta = root.resolve(".linkvault");
         FilesystemProbe.check(root.resolve(".data/tmp"), root.resolve("snapshots"));
@@ -228,7 +237,7 @@ public final class Repository implements AutoCloseable {
         }
         try {
             Repository repo = new Repository(root, lock, durable);
-            repo.recover();
+            repo.recover(!dryRun);
             return repo;
         } catch (IOException | RuntimeException e) {
             try {
@@ -273,7 +282,15 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    private void recover() throws IOException {
+    private void recover(boolean apply) throws IOException {
+        if (!apply) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmpDir())) {
+                for (Path ignored : ds) {
+                    leftoversRemoved++;
+                }
+            }
+            return;
+        }
         // A forget interrupted after its tree left snapshots/ but before its manifest went.
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmpDir(), FORGET_PREFIX + "*")) {
             for (Path p : ds) {
@@ -301,7 +318,7 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    /** How many leftovers of earlier runs (temp files, half-deleted trees) opening removed. */
+    /** How many leftovers of earlier runs (temp files, half-deleted trees) opening removed (would remove, in a dry run). */
     public int leftoversRemoved() {
         return leftoversRemoved;
     }

@@ -50,6 +50,23 @@ class CliTest {
     }
 
     @Test
+    void versionAndHelpWorkAsCommandsAndAfterAnyCommand() {
+        for (String[] args : new String[][] {{"--version"}, {"version"}, {"snapshot", "--version"}, {"restore", "-V"}}) {
+            Cli v = lv(args);
+            assertEquals(0, v.code(), v.toString());
+            assertTrue(v.out().startsWith("linkvault 0.1.0 (repository format 1"), String.join(" ", args) + ": " + v);
+        }
+        Cli help = lv("help");
+        assertEquals(0, help.code(), help.toString());
+        assertTrue(help.out().contains("snapshot") && help.out().contains("restore") && help.out().contains("version"),
+                help.out());
+        Cli restoreHelp = lv("help", "restore");
+        assertEquals(0, restoreHelp.code(), restoreHelp.toString());
+        assertTrue(restoreHelp.out().contains("Usage: linkvault restore"), restoreHelp.out());
+        assertEquals(restoreHelp.out(), lv("restore", "--help").out());
+    }
+
+    @Test
     void theReadmeTourWorksAsWritten() throws Exception {
         Cli init = lv("init", vault.toString());
         assertEquals(0, init.code(), init.toString());

@@ -80,6 +80,29 @@ class MaintenanceCliTest {
     }
 
     @Test
+    void aDryRunChangesNothingAnywhereNotEvenTheLeftoversOfInterruptedRuns() throws IOException {
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        Path leftover = Fixtures.write(vault, ".data/tmp/put-123.tmp", "half a download");
+        Path trash = Fixtures.write(vault, ".data/tmp/forget-s0-99/docs/a.txt", "a forgotten tree").getParent();
+        // a manifest whose tree was not renamed yet: a real writer rolls it forward
+        Files.move(vault.resolve("snapshots/s1"), vault.resolve("snapshots/s1.partial"));
+        for (String[] cmd : new String[][] {{"gc", "--dry-run"}, {"forget", "--dry-run"}}) {
+            Cli dry = lv(java.util.stream.Stream.concat(java.util.stream.Stream.of("-c", config.toString()),
+                    java.util.stream.Stream.of(cmd)).toArray(String[]::new));
+            assertEquals(0, dry.code(), dry.toString());
+            assertTrue(Files.exists(leftover) && Files.exists(trash), String.join(" ", cmd) + " removed leftovers");
+            assertTrue(Files.isDirectory(vault.resolve("snapshots/s1.partial")), String.join(" ", cmd) + " rolled forward");
+        }
+        Cli dry = lv("-c", config.toString(), "gc", "--dry-run");
+        assertTrue(dry.out().contains("2 leftovers of interrupted runs would be removed"), dry.out());
+        Cli gc = lv("-c", config.toString(), "gc");
+        assertTrue(gc.out().contains("2 leftovers of interrupted runs removed"), gc.out());
+        assertFalse(Files.exists(leftover) || Files.exists(trash));
+        assertTrue(Files.isDirectory(vault.resolve("snapshots/s1")));
+    }
+
+    @Test
     void verifyExitsWithOneAndNamesTheDamageStatsAndReindexReport() throws IOException {
         lv("init", vault.toString());
         lv("-c", config.toString(), "snapshot", "--name", "s1");

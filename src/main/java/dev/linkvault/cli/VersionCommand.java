@@ -1,0 +1,20 @@
+package dev.linkvault.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "version", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Print linkvault's version, the repository format it writes and the Java it runs on.")
+final class VersionCommand implements Callable<Integer> {
+    @ParentCommand
+    LinkvaultCommand top;
+
+    @Override
+    public Integer call() {
+        for (String line : new VersionProvider().getVersion()) {
+            top.out.println(line);
+        }
+        return ExitCodes.OK;
+    }
+}
