@@ -26,6 +26,10 @@ public final class Main {
                 err.println("linkvault: " + u.getMessage());
                 return u.kind() == UserError.Kind.LOCKED ? ExitCodes.LOCKED : ExitCodes.FATAL;
             }
+            if (ex instanceof dev.linkvault.ingest.Snapshotter.Bug bug) {
+                err.println("linkvault: " + bug.getMessage());
+                return ExitCodes.FATAL;
+            }
             err.println("linkvault: unexpected failure: " + ex + (top.debug ? "" : " (run with --debug for details)"));
             return ExitCodes.FATAL;
         });

@@ -26,7 +26,7 @@ public final class Secrets {
             try {
                 return Files.readString(s.file()).strip();
             } catch (IOException e) {
-                throw new UserError("cannot read " + s.file() + " (" + what + "): " + e.getClass().getSimpleName()
+                throw new UserError("cannot read " + s.file() + " (" + what + "): " + dev.linkvault.IoErrors.reason(e)
                         + "; check the path and its permissions");
             }
         }

@@ -18,6 +18,7 @@ import dev.linkvault.source.TransferException;
 import dev.linkvault.source.local.LocalSource;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -37,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -201,6 +203,7 @@ public final class Snapshotter {
         private final ExecutorService pool;
         private final BlockingQueue<Future<Outcome>> window;
         private final AtomicReference<Exception> fatal = new AtomicReference<>();
+        private volatile boolean committerDone;
 
         Run(SnapshotWriter writer, Manifest.Writer manifest, AtomicBoolean cancel, int workers) {
             this.writer = writer;
@@ -233,10 +236,19 @@ public final class Snapshotter {
                     joinUninterruptibly(committer);
                 } finally {
                     pool.shutdownNow();
+                    // No worker may still link or store once the run has returned (and the
+                    // repository may be closed): wait for the ones still busy.
+                    awaitUninterruptibly(pool);
                 }
             }
-            if (fatal.get() != null) {
-                Exception e = fatal.get();
+            Exception e = fatal.get();
+            if (e instanceof Bug bug) {
+                throw bug;
+            }
+            if (e instanceof UserError u && !(u instanceof Catalog.CatalogException)) {
+                throw u;
+            }
+            if (e != null) {
                 throw new UserError("snapshot stopped: " + e.getMessage()
                         + "; fix that and run it again (what is stored is kept)", e);
             }
@@ -292,11 +304,16 @@ public final class Snapshotter {
         private Outcome guarded(RelPath p, Work work) {
             try {
                 return work.run();
-            } catch (BlobStore.RepositoryWriteException | Catalog.CatalogException x) {
+            } catch (BlobStore.RepositoryWriteException | UserError x) {
+                // the repository cannot be written, or a setting is wrong: the same for every file
                 fatal.compareAndSet(null, x);
                 return new Outcome.Failed(p.toString(), x.getMessage());
-            } catch (IOException | RuntimeException x) {
+            } catch (IOException | UncheckedIOException x) {
                 return new Outcome.Failed(p.toString(), LocalSource.describe(x));
+            } catch (RuntimeException bug) {
+                // a defect of linkvault, not of this file: stop rather than count it as one
+                fatal.compareAndSet(null, new Bug(p, bug));
+                return new Outcome.Failed(p.toString(), bug.toString());
             }
         }
 
@@ -416,6 +433,8 @@ public final class Snapshotter {
             } catch (IOException | RuntimeException e) {
                 fatal.compareAndSet(null, e);
                 cancel.set(true);
+            } finally {
+                committerDone = true;
                 window.clear();
             }
         }
@@ -424,7 +443,7 @@ public final class Snapshotter {
             try {
                 return f.get();
             } catch (ExecutionException e) {
-                // process() turns every expected failure into an outcome; this is a bug or an Error
+                // guarded() turns every failure into an outcome; this is an Error (out of memory)
                 throw new IllegalStateException("a worker failed: " + e.getCause(), e.getCause());
             }
         }
@@ -467,12 +486,17 @@ public final class Snapshotter {
             }
         }
 
+        /**
+         * Hands an outcome to the committer; dropped once the committer has stopped (it died, or
+         * the run ends), which would otherwise leave this thread waiting on a full window for ever.
+         */
         private void putUninterruptibly(Future<Outcome> f) {
             boolean interrupted = false;
-            while (true) {
+            while (!committerDone) {
                 try {
-                    window.put(f);
-                    break;
+                    if (window.offer(f, 100, TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -480,6 +504,32 @@ public final class Snapshotter {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** A defect of linkvault met while snapshotting one path: the run stops; nothing is published. */
+    public static final class Bug extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Bug(RelPath p, RuntimeException cause) {
+            super("internal error while snapshotting " + p + ": " + cause
+                    + " (a bug in linkvault: please report it with the output of --debug; nothing was published)", cause);
+        }
+    }
+
+    private static void awaitUninterruptibly(ExecutorService pool) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -388,6 +388,6 @@ public final class BlobStore {
     }
 
     static String reason(IOException e) {
-        return e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
+        return dev.linkvault.IoErrors.reason(e);
     }
 }

@@ -62,7 +62,7 @@ class FullDiskTest {
                 out.write(block);
             }
         } catch (IOException full) {
-            assertTrue(String.valueOf(full.getMessage()).contains("No space left") || full.getMessage() != null);
+            // full: what the test wants
         }
         assertTrue(Files.getFileStore(mount).getUsableSpace() < 8192, "the filesystem is full");
     }
@@ -92,7 +92,7 @@ class FullDiskTest {
         assertEquals(2, snap.code(), snap.toString());
         String[] lines = snap.err().strip().split("\n");
         String last = lines[lines.length - 1];
-        assertTrue(last.contains("no space left on device") || last.contains("No space left on device"), snap.toString());
+        assertTrue(last.contains("no space left on device"), snap.toString());
         assertFalse(snap.err().contains("unexpected failure") || snap.err().contains("Exception"), snap.toString());
         Files.delete(mount.resolve("filler"));
         Cli list = Cli.run("--repo", vault.toString(), "snapshots");

@@ -325,4 +325,46 @@ class SnapshotterTest extends VaultTest {
         assertEquals("alpha", Files.readString(vault.resolve("snapshots/two/docs/a")));
         assertTrue(Files.exists(blob));
     }
+
+    private static Entry failing(RuntimeException x, String... path) {
+        return Entry.file(List.of(path), 5, OLD, 0644, String.join("/", path), "fp", null, new Content() {
+            @Override
+            public java.io.InputStream open() {
+                throw x;
+            }
+        });
+    }
+
+    private void assertNothingPublished() throws IOException {
+        try (var s = Files.list(vault.resolve("snapshots"))) {
+            assertTrue(s.noneMatch(p -> !p.getFileName().toString().endsWith(Repository.PARTIAL)), "nothing published");
+        }
+        try (var s = Files.list(repo.manifestsDir())) {
+            assertEquals(0, s.filter(p -> p.toString().endsWith(".tsv.gz")).count(), "no manifest");
+        }
+    }
+
+    @Test
+    void aBugInAWorkerStopsTheRunAsACrashNotAsAPerFileError() throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            entries.add(file("fine " + i, "f" + i));
+        }
+        entries.add(failing(new NullPointerException("oops"), "bad"));
+        Snapshotter.Bug bug = assertThrows(Snapshotter.Bug.class, () -> snapshot(null, new Listed("db", entries)));
+        assertTrue(bug.getMessage().contains("db/bad") && bug.getMessage().contains("NullPointerException")
+                && bug.getMessage().contains("bug in linkvault"), bug.getMessage());
+        assertNothingPublished();
+    }
+
+    @Test
+    void aUserErrorOnAWorkerStopsTheRunWithItsOwnOneLineMessage() throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            entries.add(failing(new UserError("environment variable K (the key) is not set; export it"), "f" + i));
+        }
+        UserError e = assertThrows(UserError.class, () -> snapshot(null, new Listed("db", entries)));
+        assertEquals("environment variable K (the key) is not set; export it", e.getMessage());
+        assertNothingPublished();
+    }
 }

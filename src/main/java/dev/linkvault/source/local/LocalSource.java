@@ -187,17 +187,10 @@ public final class LocalSource implements Source {
 
     /** One short line for what went wrong with a path: "permission denied", the OS's reason, or the message. */
     public static String describe(Exception x) {
-        if (x instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
         if (x instanceof java.nio.file.NoSuchFileException) {
             return "vanished while being read";
         }
-        if (x instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        String m = x.getMessage();
-        return m == null ? x.getClass().getSimpleName() : m;
+        return dev.linkvault.IoErrors.reason(x);
     }
 
     private static final DiskFile.Fingerprinter FINGERPRINT =

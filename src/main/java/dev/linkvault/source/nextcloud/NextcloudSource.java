@@ -1,5 +1,6 @@
 package dev.linkvault.source.nextcloud;
 
+import dev.linkvault.UserError;
 import dev.linkvault.config.Secrets;
 import dev.linkvault.config.SourceConfig;
 import dev.linkvault.repo.ContentHash;
@@ -61,8 +62,19 @@ public final class NextcloudSource implements Source {
     private synchronized SseC sseC() {
         if (!sseCRead) {
             String k = Secrets.read(config.s3().sseCKey(), "the SSE-C key");
-            sseC = k == null ? null : new SseC(k, Base64.getEncoder().encodeToString(
-                    ContentHash.digest("MD5").digest(Base64.getDecoder().decode(k))));
+            if (k != null) {
+                byte[] raw;
+                try {
+                    raw = Base64.getDecoder().decode(k);
+                } catch (IllegalArgumentException e) {
+                    raw = new byte[0];
+                }
+                if (raw.length != 32) {
+                    throw new UserError("the SSE-C key of source '" + name() + "' is not 32 bytes in base64 (as"
+                            + " Nextcloud's 'sse_c_key' is); check s3.sse-c-key-env or s3.sse-c-key-file");
+                }
+                sseC = new SseC(k, Base64.getEncoder().encodeToString(ContentHash.digest("MD5").digest(raw)));
+            }
             sseCRead = true;
         }
         return sseC;
@@ -160,6 +172,7 @@ public final class NextcloudSource implements Source {
 
     @Override
     public void check() throws IOException {
+        sseC(); // every secret is read and checked before anything is written, not on the first GET
         try (Connection c = connect()) {
             for (String t : new String[] {"filecache", "storages", "mimetypes"}) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table(t) + " WHERE 1 = 0")) {

@@ -362,6 +362,27 @@ class NextcloudSourceTest {
     }
 
     @Test
+    void aMissingOrMalformedSseCKeyIsOneClearErrorBeforeAnythingIsWritten() throws Exception {
+        SourceConfig.Nextcloud base = aliceAndBob();
+        SourceConfig.S3 s = base.s3();
+        Files.writeString(dir.resolve("bad-key"), "not base64 of 32 bytes\n");
+        String[][] cases = {{"no-such-key-file", "cannot read " + dir.resolve("no-such-key-file") + " (the SSE-C key): no such file"},
+            {"bad-key", "the SSE-C key of source 'nc' is not 32 bytes in base64"}};
+        for (String[] c : cases) {
+            SourceConfig.Nextcloud cfg = new SourceConfig.Nextcloud("nc", base.database(), new SourceConfig.S3(
+                    s.endpoint(), s.region(), s.bucket(), s.pathStyle(), s.accessKey(), s.secretKey(), s.objectPrefix(),
+                    false, 64, new SourceConfig.Secret(null, dir.resolve(c[0]))), base.mappings());
+            wire.reset();
+            UserError e = assertThrows(UserError.class, () -> snapshot("x", cfg));
+            assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+            assertEquals(0, wire.total(), "no request was made: " + wire);
+            try (var list = Files.list(dir.resolve("vault/snapshots"))) {
+                assertEquals(0, list.count(), "nothing was written");
+            }
+        }
+    }
+
+    @Test
     void wrongS3KeysAreOneClearError() throws Exception {
         Files.writeString(dir.resolve("secret"), "not-the-secret");
         UserError e = assertThrows(UserError.class, () -> snapshot("x", aliceAndBob()));
