@@ -140,7 +140,7 @@ public final class BlobStore {
         } catch (java.nio.file.FileAlreadyExistsException e) {
             return; // an alias of an earlier version of the same name, or the same: left as it is
         } catch (FileSystemException e) {
-            if (!isTooManyLinks(e)) {
+            if (!isLinkLimit(path(id), e)) {
                 throw e;
             }
             return; // an alias is a shortcut; a blob out of links simply goes without one
@@ -346,16 +346,35 @@ public final class BlobStore {
                 makeCopy(id, primary, candidate);
                 n--;
             } catch (FileSystemException e) {
-                if (!isTooManyLinks(e)) {
+                if (!isLinkLimit(candidate, e)) {
                     throw e;
                 }
             }
         }
     }
 
-    static boolean isTooManyLinks(FileSystemException e) {
-        return e.getReason() != null && e.getReason().contains("Too many links");
+    /**
+     * Whether a failed {@code link(2)} to {@code target} is the filesystem's link limit (EMLINK).
+     * Java gives no errno, and the error's text is in the user's language, so this is decided from
+     * the filesystem: the target exists and already has at least {@link #FEWEST_LINKS_AT_LIMIT}
+     * links (ext4 stops at 65,000, btrfs at 65,535; no filesystem stops near a thousand). A
+     * failure this wrongly takes for the limit only costs a verified copy, whose own write then
+     * meets the real problem (no space, read-only) and says it.
+     */
+    static boolean isLinkLimit(Path target, FileSystemException e) {
+        if (e instanceof FileAlreadyExistsException || e instanceof NoSuchFileException
+                || e instanceof java.nio.file.AccessDeniedException) {
+            return false;
+        }
+        try {
+            Object n = Files.getAttribute(target, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+            return n instanceof Integer links && links >= FEWEST_LINKS_AT_LIMIT;
+        } catch (IOException | UnsupportedOperationException x) {
+            return false;
+        }
     }
+
+    static final int FEWEST_LINKS_AT_LIMIT = 1000;
 
     private void makeCopy(BlobId id, Path primary, Path copy) throws IOException {
         Path tmp = newTemp("copy-");

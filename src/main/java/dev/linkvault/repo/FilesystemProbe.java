@@ -1,5 +1,6 @@
 package dev.linkvault.repo;
 
+import dev.linkvault.IoErrors;
 import dev.linkvault.UserError;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -24,6 +25,17 @@ public final class FilesystemProbe {
         }
     }
 
+    private static boolean linksWorkWithin(Path dir, Path file) {
+        Path twin = dir.resolve(file.getFileName() + ".twin");
+        try {
+            Files.createLink(twin, file);
+            Files.delete(twin);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
     static void check(Path tmpDir, Path snapshotsDir) {
         Path a = null;
         Path b = snapshotsDir.resolve(".linkvault-probe-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
@@ -31,17 +43,18 @@ public final class FilesystemProbe {
             a = Files.createTempFile(tmpDir, "probe-", ".tmp");
             try {
                 Files.createLink(b, a);
-            } catch (FileSystemException e) {
-                String reason = String.valueOf(e.getReason());
-                if (reason.contains("cross-device")) {
-                    throw new UserError(snapshotsDir + " and " + tmpDir.getParent() + " are on different filesystems;"
-                            + " hard links cannot join them: keep the whole repository on one filesystem");
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw e;
+            } catch (FileSystemException | UnsupportedOperationException e) {
+                // Decided by what the filesystem does, not by the error's text (which is in the
+                // user's language): if a link inside .data/tmp works, the two folders are apart.
+                if (linksWorkWithin(tmpDir, a)) {
+                    throw new UserError(snapshotsDir + " and " + tmpDir.getParent() + " are on different filesystems"
+                            + " (or mount points); hard links cannot join them: keep the whole repository on one filesystem");
                 }
+                String reason = e instanceof FileSystemException f ? " (" + IoErrors.reason(f) + ")" : "";
                 throw new UserError("the filesystem of " + tmpDir.getParent().getParent()
-                        + " does not support hard links (" + reason + "); use ext4, XFS, btrfs, ZFS, NFS or CephFS");
-            } catch (UnsupportedOperationException e) {
-                throw new UserError("the filesystem of " + tmpDir.getParent().getParent()
-                        + " does not support hard links; use ext4, XFS, btrfs, ZFS, NFS or CephFS");
+                        + " does not support hard links" + reason + "; use ext4, XFS, btrfs, ZFS, NFS or CephFS");
             }
             Object links = Files.getAttribute(a, "unix:nlink");
             if (!Integer.valueOf(2).equals(links)) {
