@@ -76,7 +76,7 @@ final class PreflightCommand implements Callable<Integer> {
             long toStore = 0;
             for (SourceConfig c : config.sources()) {
                 top.out.println("source       " + c.name() + " (" + type(c) + ")");
-                try (Source s = Sources.create(c, workers, scratch)) {
+                try (Source s = Sources.create(c, workers, scratch, root)) {
                     try {
                         s.check();
                     } catch (IOException e) {

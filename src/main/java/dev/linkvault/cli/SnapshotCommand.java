@@ -67,7 +67,7 @@ final class SnapshotCommand implements Callable<Integer> {
         try (Repository repo = top.openWriter("linkvault snapshot");
              SnapshotProgress progress = new SnapshotProgress(top.err, live, json)) {
             for (var c : config.sources()) {
-                sources.add(Sources.create(c, n, repo.tmpDir()));
+                sources.add(Sources.create(c, n, repo.tmpDir(), repo.root()));
             }
             Snapshotter snapshotter = new Snapshotter(repo, Clock.systemDefaultZone(), progress);
             progress.watch(snapshotter.counters());

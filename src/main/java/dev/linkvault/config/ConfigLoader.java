@@ -24,7 +24,8 @@ public final class ConfigLoader {
     private static final Set<String> TOP_KEYS = Set.of("repository", "snapshot-name", "workers", "sources", "retention");
     private static final Set<String> RETENTION_KEYS = Set.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly",
             "keep-monthly", "keep-yearly", "keep-within");
-    private static final Set<String> LOCAL_KEYS = Set.of("type", "name", "path", "include", "ignore");
+    private static final Set<String> LOCAL_KEYS = Set.of("type", "name", "path", "include", "ignore",
+            "one-file-system");
     private static final Set<String> MYCLOUD_KEYS = Set.of("type", "name", "index-db", "files", "trash", "users",
             "include", "ignore");
     private static final Set<String> NEXTCLOUD_KEYS = Set.of("type", "name", "database", "s3", "mappings",
@@ -151,7 +152,12 @@ public final class ConfigLoader {
                 checkKeys(n, at, LOCAL_KEYS);
                 List<String> include = strings(n, "include", at);
                 List<String> ignore = patterns(n, include, at);
-                return new SourceConfig.Local(name, path(n, "path", at), include, ignore);
+                JsonNode oneFs = n.get("one-file-system");
+                if (oneFs != null && !oneFs.isBoolean()) {
+                    throw fail(at + ".one-file-system", "must be true or false");
+                }
+                return new SourceConfig.Local(name, path(n, "path", at), include, ignore,
+                        oneFs != null && oneFs.asBoolean());
             }
             case "mycloud" -> {
                 checkKeys(n, at, MYCLOUD_KEYS);

@@ -12,7 +12,8 @@ public sealed interface SourceConfig {
     List<String> topFolders();
 
     /** {@code type: local}: a folder on this machine. */
-    record Local(String name, Path path, List<String> include, List<String> ignore) implements SourceConfig {
+    record Local(String name, Path path, List<String> include, List<String> ignore, boolean oneFileSystem)
+            implements SourceConfig {
         @Override
         public List<String> topFolders() {
             return List.of(name);

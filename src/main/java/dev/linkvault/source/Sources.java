@@ -15,10 +15,11 @@ public final class Sources {
     /**
      * @param workers files handled in parallel, so that a network source can size its connection pool
      * @param scratch a folder for large throw-away work files (the repository's .data/tmp)
+     * @param keepOut a folder no source reads, even where it lies inside one (the repository)
      */
-    public static Source create(SourceConfig config, int workers, Path scratch) {
+    public static Source create(SourceConfig config, int workers, Path scratch, Path keepOut) {
         if (config instanceof SourceConfig.Local l) {
-            return new LocalSource(l.name(), l.path(), PathFilter.of(l.include(), l.ignore()));
+            return new LocalSource(l.name(), l.path(), PathFilter.of(l.include(), l.ignore()), l.oneFileSystem(), keepOut);
         }
         if (config instanceof SourceConfig.Nextcloud n) {
             return new NextcloudSource(n, () -> S3Clients.create(n.s3(), workers));

@@ -268,4 +268,62 @@ class CliTest {
             Repository.deleteTree(elsewhere);
         }
     }
+
+    @Test
+    void aRepositoryInsideTheSourceFolderIsSkippedWithANoteAndNeverReadIntoItself() throws IOException {
+        Path home = dir.resolve("home");
+        Fixtures.write(home, "notes.txt", "notes");
+        Path inner = home.resolve("backups/vault");
+        Files.createDirectories(inner.getParent());
+        Path cfg = dir.resolve("home.yaml");
+        Files.writeString(cfg, "repository: " + inner + "\nsources:\n  - {type: local, name: home, path: " + home + "}\n");
+        assertEquals(0, lv("init", inner.toString()).code());
+        for (String name : new String[] {"s1", "s2"}) {
+            Cli r = lv("-c", cfg.toString(), "snapshot", "--name", name);
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.err().contains("home/backups/vault: skipped: this is the linkvault repository"), r.toString());
+        }
+        Path tree = inner.resolve("snapshots/s2/home");
+        assertEquals("notes", Files.readString(tree.resolve("notes.txt")));
+        assertTrue(Files.isDirectory(tree.resolve("backups")));
+        assertFalse(Files.exists(tree.resolve("backups/vault")), "the repository is not in its own snapshot");
+
+        Path cfg2 = dir.resolve("inside.yaml");
+        Files.writeString(cfg2, "repository: " + inner + "\nsources:\n  - {type: local, name: snaps, path: "
+                + inner.resolve("snapshots") + "}\n");
+        Cli refused = lv("-c", cfg2.toString(), "snapshot", "--name", "s3");
+        assertEquals(2, refused.code(), refused.toString());
+        assertTrue(refused.err().contains("is inside the repository"), refused.toString());
+        assertEquals(1, refused.err().strip().lines().count(), refused.err());
+        assertFalse(Files.exists(inner.resolve("snapshots/s3.partial")));
+    }
+
+    @Test
+    void withOneFileSystemAMountPointIsAnEmptyFolderAndNotEntered() throws Exception {
+        Path top = dir.resolve("top");
+        Fixtures.write(top, "here.txt", "here");
+        Path mnt = Files.createDirectories(top.resolve("mnt"));
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt.toString())
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "cannot mount a tmpfs here (needs root)");
+        try {
+            Fixtures.write(mnt, "elsewhere.txt", "on another filesystem");
+            lv("init", vault.toString());
+            for (boolean one : new boolean[] {false, true}) {
+                Path cfg = dir.resolve("x" + one + ".yaml");
+                Files.writeString(cfg, "repository: " + vault + "\nsources:\n  - {type: local, name: top, path: " + top
+                        + ", one-file-system: " + one + "}\n");
+                Cli r = lv("-c", cfg.toString(), "snapshot", "--name", "one-fs-" + one);
+                assertEquals(0, r.code(), r.toString());
+                Path tree = vault.resolve("snapshots/one-fs-" + one + "/top");
+                assertEquals("here", Files.readString(tree.resolve("here.txt")));
+                assertTrue(Files.isDirectory(tree.resolve("mnt")));
+                assertEquals(!one, Files.exists(tree.resolve("mnt/elsewhere.txt")), "one-file-system: " + one);
+                assertEquals(one, r.err().contains("top/mnt: not entered: another filesystem"), r.toString());
+            }
+        } finally {
+            new ProcessBuilder("umount", "-l", mnt.toString()).inheritIO().start().waitFor();
+        }
+    }
 }

@@ -23,7 +23,7 @@ import java.util.Map;
  * stored as symlinks), skips sockets, pipes and devices with a note.
  */
 public final class LocalSource implements Source {
-    private static final String ATTRS = "unix:mode,ino,ctime,size,lastModifiedTime";
+    private static final String ATTRS = "unix:mode,ino,dev,ctime,size,lastModifiedTime";
     private static final int S_IFMT = 0170000;
     private static final int S_IFDIR = 0040000;
     private static final int S_IFREG = 0100000;
@@ -32,11 +32,23 @@ public final class LocalSource implements Source {
     private final String name;
     private final Path root;
     private final PathFilter filter;
+    private final boolean oneFileSystem;
+    private final Path keepOut;
 
     public LocalSource(String name, Path root, PathFilter filter) {
+        this(name, root, filter, false, null);
+    }
+
+    /**
+     * @param oneFileSystem enter no folder on another filesystem than the root's (restic's {@code -x})
+     * @param keepOut       a folder never read, wherever it lies below the root (the repository), or null
+     */
+    public LocalSource(String name, Path root, PathFilter filter, boolean oneFileSystem, Path keepOut) {
         this.name = name;
         this.root = root;
         this.filter = filter;
+        this.oneFileSystem = oneFileSystem;
+        this.keepOut = keepOut;
     }
 
     @Override
@@ -52,6 +64,19 @@ public final class LocalSource implements Source {
     @Override
     public void check() throws IOException {
         rootAttributes();
+        if (keepOut != null && Files.exists(keepOut)) {
+            Path real = root.toRealPath();
+            Path out = keepOut.toRealPath();
+            if (real.startsWith(out)) {
+                throw new IOException("folder " + root + " of source '" + name + "' is inside the repository " + keepOut
+                        + "; a repository cannot back itself up: choose a folder outside it");
+            }
+        }
+    }
+
+    /** The device and inode of a folder, to know it again under any name. */
+    private static String identity(Map<String, Object> a) {
+        return a.get("dev") + ":" + a.get("ino");
     }
 
     private Map<String, Object> rootAttributes() throws IOException {
@@ -73,7 +98,15 @@ public final class LocalSource implements Source {
     public void scan(Sink sink) throws IOException, InterruptedException {
         Map<String, Object> a = rootAttributes();
         sink.entry(Entry.dir(List.of(name), mtime(a), mode(a) & 07777));
-        new Walk(sink).dir(root, List.of(name));
+        String repository = null;
+        if (keepOut != null) {
+            try {
+                repository = identity(Files.readAttributes(keepOut, ATTRS));
+            } catch (IOException absent) {
+                // no repository there yet (preflight before init): nothing to keep out
+            }
+        }
+        new Walk(sink, a.get("dev"), repository).dir(root, List.of(name));
     }
 
     private static int mode(Map<String, Object> a) {
@@ -95,10 +128,14 @@ public final class LocalSource implements Source {
     private final class Walk {
         private final Sink sink;
         private final FilteredTree tree;
+        private final Object rootDevice;
+        private final String repository;
 
-        Walk(Sink sink) {
+        Walk(Sink sink, Object rootDevice, String repository) {
             this.sink = sink;
             this.tree = new FilteredTree(sink);
+            this.rootDevice = rootDevice;
+            this.repository = repository;
         }
 
         void dir(Path dir, List<String> parts) throws InterruptedException {
@@ -141,7 +178,17 @@ public final class LocalSource implements Source {
                     if (filter.prunes(rel)) {
                         return;
                     }
+                    if (identity(a).equals(repository)) {
+                        sink.note(parts, "skipped: this is the linkvault repository being written (it is never read into itself)");
+                        return;
+                    }
                     Entry entry = Entry.dir(parts, mtime(a), mode & 07777);
+                    if (oneFileSystem && !a.get("dev").equals(rootDevice)) {
+                        tree.enter(entry);
+                        tree.leave(entry, true);
+                        sink.note(parts, "not entered: another filesystem is mounted here (one-file-system: true)");
+                        return;
+                    }
                     tree.enter(entry);
                     dir(child, parts);
                     tree.leave(entry, filter.keepsEmptyDir(rel));
