@@ -35,7 +35,24 @@ public final class ChildJvm {
 
     public static final Map<String, String> GERMAN = Map.of("LANG", "de_DE.UTF-8", "LC_ALL", "de_DE.UTF-8");
 
-    public static Run run(Path dir, Map<String, String> env, Class<?> main, String... args) throws Exception {
+    /** A child started, its output going to files. */
+    public record Started(Process process, Path out, Path err) {
+        /** Waits for the end (at most 5 minutes). */
+        public Run finish() throws Exception {
+            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("the child did not finish");
+            }
+            return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+        }
+
+        /** Sends a signal by name (INT, TERM, KILL). */
+        public void signal(String name) throws Exception {
+            new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        }
+    }
+
+    public static Started start(Path dir, Map<String, String> env, Class<?> main, String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), main.getName()));
@@ -46,11 +63,10 @@ public final class ChildJvm {
         Path err = Files.createTempFile(dir, "child-", ".err");
         pb.redirectOutput(out.toFile());
         pb.redirectError(err.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("child " + main.getName() + " did not finish");
-        }
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        return new Started(pb.start(), out, err);
+    }
+
+    public static Run run(Path dir, Map<String, String> env, Class<?> main, String... args) throws Exception {
+        return start(dir, env, main, args).finish();
     }
 }

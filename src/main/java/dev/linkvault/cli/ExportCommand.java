@@ -83,8 +83,17 @@ final class ExportCommand implements Callable<Integer> {
             };
             Restorer.Options options = new Restorer.Options(Restorer.Existing.SKIP_SAME, sanitize, map, true, progress,
                     workers);
-            Restorer.Result r = new Restorer(repo).restore(ref, dest, options,
-                    (path, message) -> status.println("error: " + path + ": " + message));
+            Restorer restorer = new Restorer(repo);
+            Restorer.Result r;
+            try (OnInterrupt hook = new OnInterrupt(() -> {
+                restorer.removeTemporaryFiles();
+                status.endLine();
+                top.err.println(OnInterrupt.MESSAGE);
+                top.err.flush();
+            })) {
+                r = restorer.restore(ref, dest, options,
+                        (path, message) -> status.println("error: " + path + ": " + message));
+            }
             status.close();
             top.out.println("exported " + Units.count(r.files()) + " files (" + Units.bytes(r.bytes()) + "), "
                     + Units.count(r.skipped()) + " already there, " + Units.count(r.dirs()) + " folders, "

@@ -48,6 +48,18 @@ final class LiveLine implements AutoCloseable {
         err.println(message);
     }
 
+    /** Stops redrawing and ends a live line shown with a newline, so what follows starts on a line of its own. */
+    synchronized void endLine() {
+        if (ticker != null) {
+            ticker.interrupt();
+        }
+        if (lineShown) {
+            err.println();
+            lineShown = false;
+        }
+        err.flush();
+    }
+
     private void clear() {
         if (lineShown) {
             err.print("\r\033[K");

@@ -21,19 +21,32 @@ final class RestoreCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SNAPSHOT[:PATH]", description = "What to restore (a whole snapshot without :PATH).")
     String target;
 
-    @Option(names = "--to", required = true, paramLabel = "DIR", description = "The folder to restore into (created if needed).")
+    @Option(names = {"--to", "--target"}, required = true, paramLabel = "DIR",
+            description = "The folder to restore into (created if needed); --target as in restic.")
     Path to;
 
-    @Option(names = "--overwrite", description = "Replace files that exist at the destination (default: leave them, report an error).")
+    @Option(names = "--overwrite", description = {"Replace files that exist at the destination and differ from the"
+            + " snapshot (default: leave them, report an error).", "Files an earlier, interrupted run restored"
+            + " (same size, mtime and SHA-1) are skipped either way."})
     boolean overwrite;
 
     @Override
     public Integer call() throws Exception {
         SnapshotRef ref = SnapshotRef.parse(target);
         try (Repository repo = Repository.openForReading(top.repository())) {
-            Restorer.Result r = new Restorer(repo).restore(ref, to.toAbsolutePath(), overwrite,
-                    (path, message) -> top.err.println("error: " + path + ": " + message));
+            Restorer restorer = new Restorer(repo);
+            Restorer.Result r;
+            try (OnInterrupt hook = new OnInterrupt(() -> {
+                restorer.removeTemporaryFiles();
+                top.out.flush();
+                top.err.println(OnInterrupt.MESSAGE);
+                top.err.flush();
+            })) {
+                r = restorer.restore(ref, to.toAbsolutePath(), overwrite,
+                        (path, message) -> top.err.println("error: " + path + ": " + message));
+            }
             top.out.println("restored " + Units.count(r.files()) + " files (" + Units.bytes(r.bytes()) + "), "
+                    + (r.skipped() > 0 ? Units.count(r.skipped()) + " already there, " : "")
                     + Units.count(r.dirs()) + " folders, " + Units.count(r.symlinks()) + " symlinks from " + ref
                     + " to " + to + (r.errors() > 0 ? "; " + r.errors() + " errors" : ""));
             return r.errors() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;

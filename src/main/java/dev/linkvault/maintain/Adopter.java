@@ -1,5 +1,6 @@
 package dev.linkvault.maintain;
 
+import dev.linkvault.TempNames;
 import dev.linkvault.repo.BlobId;
 import dev.linkvault.repo.BlobStore;
 import dev.linkvault.repo.InodeIndex;
@@ -29,6 +30,7 @@ import java.util.List;
  * is moved or rewritten.
  */
 public final class Adopter {
+    private static final String ADOPT_SUFFIX = ".linkvault-adopt";
     private final Repository repo;
 
     /** What adoption did. */
@@ -89,6 +91,12 @@ public final class Adopter {
                                         path, e.linkTarget()));
                             }
                             case FILE -> {
+                                Path file = tree.resolve(path);
+                                if (TempNames.isTemp(file.getFileName().toString(), ADOPT_SUFFIX)) {
+                                    // a crash between a relink and its rename left it: not a file of the tree
+                                    Files.deleteIfExists(file);
+                                    return;
+                                }
                                 c[0]++;
                                 c[3] += e.size();
                                 BlobId id = blobOf(tree.resolve(path), e, blobs, n);
@@ -147,7 +155,7 @@ public final class Adopter {
         try (InputStream in = Files.newInputStream(file)) {
             put = repo.blobs().put(in, e.mtime());
         }
-        Path link = file.resolveSibling("." + file.getFileName() + ".linkvault-adopt");
+        Path link = TempNames.beside(file, ADOPT_SUFFIX);
         Files.deleteIfExists(link);
         repo.blobs().link(put.id(), link);
         Files.move(link, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

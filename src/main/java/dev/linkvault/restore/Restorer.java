@@ -37,7 +37,10 @@ public final class Restorer {
     /** Mtimes closer than this are taken as equal: FAT keeps them to 2 seconds. */
     private static final long MTIME_SLACK_MILLIS = 2000;
 
+    private static final String TEMP_SUFFIX = ".linkvault-restore";
     private final Repository repo;
+    private final Set<Path> inProgress = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     /** What a restore did; {@code skipped} files were there already (export), {@code renamed} paths got another name. */
     public record Result(long files, long dirs, long symlinks, long bytes, long errors, long skipped, long renamed) {}
@@ -56,7 +59,7 @@ public final class Restorer {
 
     /** What to do with a file already at the destination. */
     public enum Existing {
-        /** leave it, report an error (restore) */
+        /** leave it: skipped when it is the snapshot's (same size, mtime and SHA-1: an earlier run's), else an error (restore) */
         KEEP,
         /** replace it (restore --overwrite) */
         REPLACE,
@@ -284,7 +287,7 @@ public final class Restorer {
     }
 
     /** Copies one file; false when it was there already and is left as it is. */
-    private static boolean copy(Path from, Path target, Manifest.Item item, Options options) throws IOException {
+    private boolean copy(Path from, Path target, Manifest.Item item, Options options) throws IOException {
         if (options.existing() != Existing.REPLACE) {
             BasicFileAttributes there = null;
             try {
@@ -293,16 +296,27 @@ public final class Restorer {
                 // to be written
             }
             if (there != null) {
+                boolean same = there.isRegularFile() && there.size() == item.size() && Math.abs(
+                        there.lastModifiedTime().toMillis() - item.mtime().toEpochMilli()) < MTIME_SLACK_MILLIS;
                 if (options.existing() == Existing.KEEP) {
-                    throw new IOException(target + " exists; give --overwrite to replace it");
+                    // A re-run of an interrupted restore: what is there already and is the
+                    // snapshot's content is left; anything else is the user's and stays too.
+                    if (same && ContentHash.of(target).matches(dev.linkvault.repo.BlobId.parse(item.blob()))) {
+                        return false;
+                    }
+                    throw new IOException(target + " exists and differs from the snapshot; give --overwrite to replace it");
                 }
-                if (there.isRegularFile() && there.size() == item.size() && Math.abs(
-                        there.lastModifiedTime().toMillis() - item.mtime().toEpochMilli()) < MTIME_SLACK_MILLIS) {
+                if (same) {
                     return false;
                 }
             }
         }
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".linkvault-restore");
+        Path tmp = dev.linkvault.TempNames.beside(target, TEMP_SUFFIX);
+        inProgress.add(tmp);
+        if (stopping) {
+            inProgress.remove(tmp);
+            throw new java.io.InterruptedIOException("interrupted");
+        }
         MessageDigest sha1 = ContentHash.digest("SHA-1");
         try {
             try (InputStream in = Files.newInputStream(from);
@@ -311,6 +325,9 @@ public final class Restorer {
                 byte[] buf = new byte[256 * 1024];
                 int r;
                 while ((r = in.read(buf)) > 0) {
+                    if (stopping) {
+                        throw new java.io.InterruptedIOException("interrupted");
+                    }
                     sha1.update(buf, 0, r);
                     out.write(buf, 0, r);
                 }
@@ -331,11 +348,38 @@ public final class Restorer {
             return true;
         } finally {
             Files.deleteIfExists(tmp);
+            inProgress.remove(tmp);
+        }
+    }
+
+    /**
+     * Removes the temporary files of copies under way, for an exit in the middle (a signal): the
+     * target holds only complete files then, and running the same restore again finishes it.
+     */
+    public void removeTemporaryFiles() {
+        stopping = true;
+        long deadline = System.currentTimeMillis() + 5000;
+        while (!inProgress.isEmpty() && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(10); // copies under way see the flag and remove their own
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        for (Path tmp : inProgress) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the next run writes over it
+            }
         }
     }
 
     private static void symlink(Path target, Manifest.Item item, boolean overwrite) throws IOException {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isSymbolicLink(target) && Files.readSymbolicLink(target).toString().equals(item.target())) {
+                return; // an earlier run's
+            }
             if (!overwrite) {
                 throw new FileAlreadyExistsException(target + " exists; give --overwrite to replace it");
             }

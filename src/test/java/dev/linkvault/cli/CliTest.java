@@ -326,4 +326,21 @@ class CliTest {
             new ProcessBuilder("umount", "-l", mnt.toString()).inheritIO().start().waitFor();
         }
     }
+
+    @Test
+    void aNameOfTheFull255BytesIsRestoredAndExported() throws IOException {
+        String longName = "n".repeat(251) + ".txt";
+        Fixtures.write(dir.resolve("Documents"), "long/" + longName, "long name");
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        for (String cmd : new String[] {"restore", "export"}) {
+            Path out = dir.resolve("out-" + cmd);
+            Cli r = lv("-c", config.toString(), cmd, "s1:docs/long", "--to", out.toString());
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("long name", Files.readString(out.resolve("long").resolve(longName)), cmd);
+            try (var s = Files.list(out.resolve("long"))) {
+                assertEquals(1, s.count(), "no temporary file left");
+            }
+        }
+    }
 }

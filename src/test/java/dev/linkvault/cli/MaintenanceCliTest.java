@@ -152,6 +152,22 @@ class MaintenanceCliTest {
     }
 
     @Test
+    void anAdoptionInterruptedBetweenARelinkAndItsRenameLeavesNoStrayFileInTheSnapshot() throws IOException {
+        pythonToolRepository();
+        // what a crash right after the link and before the rename leaves beside the copy
+        Path copy = vault.resolve("snapshots/2025-05-06/alice/docs/copy.txt");
+        Path stray = copy.resolveSibling(".copy.txt.linkvault-adopt");
+        Files.createLink(stray, vault.resolve(".data/sha1/f5/72d396fae9206628714fb2ce00f72e94f2258f"));
+        Cli adopt = lv("init", "--adopt", vault.toString());
+        assertEquals(0, adopt.code(), adopt.toString());
+        assertFalse(Files.exists(stray), "the stray link is removed");
+        Cli ls = lv("--repo", vault.toString(), "ls", "-r", "2025-05-06");
+        assertFalse(ls.out().contains("linkvault-adopt"), ls.out());
+        assertTrue(ls.out().contains("alice/docs/copy.txt"), ls.out());
+        assertEquals(0, lv("--repo", vault.toString(), "verify").code());
+    }
+
+    @Test
     void adoptingANextcloudS3BackupRepositoryKeepsEveryBlobWhereItIsAndMakesItsSnapshotsComplete() throws IOException {
         Map<String, Object> inodes = pythonToolRepository();
         Cli refused = lv("init", vault.toString());
