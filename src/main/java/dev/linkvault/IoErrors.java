@@ -45,7 +45,7 @@ public final class IoErrors {
             return "failed";
         }
         String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : lowerFirst(m);
     }
 
     /**

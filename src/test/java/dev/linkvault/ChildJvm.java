@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,17 +54,62 @@ public final class ChildJvm {
     }
 
     public static Started start(Path dir, Map<String, String> env, Class<?> main, String... args) throws IOException {
+        return start(dir, new String[0], env, main, args);
+    }
+
+    /** As {@link #run}, the JVM started through {@code wrapper} (for example setpriv, to run as another user). */
+    public static Run runAs(Path dir, String[] wrapper, Map<String, String> env, Class<?> main, String... args)
+            throws Exception {
+        return start(dir, wrapper, env, main, args).finish();
+    }
+
+    private static Started start(Path dir, String[] wrapper, Map<String, String> env, Class<?> main, String... args)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), main.getName()));
+        List<String> cmd = new ArrayList<>(List.of(wrapper));
+        String classpath = wrapper.length == 0 ? System.getProperty("java.class.path") : readableClasspath(dir);
+        cmd.addAll(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1"));
+        if (wrapper.length > 0) {
+            // a temporary folder of its own, where it may write (SQLite's native library goes there)
+            Path tmp = Files.createDirectories(dir.resolve("child-tmp"));
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
+            cmd.add("-Djava.io.tmpdir=" + tmp);
+        }
+        cmd.addAll(List.of("-cp", classpath, main.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
         Path out = Files.createTempFile(dir, "child-", ".out");
         Path err = Files.createTempFile(dir, "child-", ".err");
+        pb.directory(dir.toFile());
         pb.redirectOutput(out.toFile());
         pb.redirectError(err.toFile());
         return new Started(pb.start(), out, err);
+    }
+
+    /**
+     * The classpath with every jar linked (or copied) into {@code dir/cp}: jars in the build
+     * user's home (Maven's repository) are out of another user's reach.
+     */
+    private static String readableClasspath(Path dir) throws IOException {
+        Path cp = Files.createDirectories(dir.resolve("cp"));
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (Files.isDirectory(p) || !Files.exists(p)) {
+                out.add(entry);
+                continue;
+            }
+            Path there = cp.resolve((i++) + "-" + p.getFileName());
+            try {
+                Files.createLink(there, p);
+            } catch (IOException | UnsupportedOperationException e) {
+                Files.copy(p, there);
+            }
+            out.add(there.toString());
+        }
+        return String.join(java.io.File.pathSeparator, out);
     }
 
     public static Run run(Path dir, Map<String, String> env, Class<?> main, String... args) throws Exception {

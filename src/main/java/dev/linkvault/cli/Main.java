@@ -26,6 +26,11 @@ public final class Main {
                 err.println("linkvault: " + u.getMessage());
                 return u.kind() == UserError.Kind.LOCKED ? ExitCodes.LOCKED : ExitCodes.FATAL;
             }
+            if (ex instanceof java.nio.file.FileSystemException f) {
+                // a file the command needed could not be read or written: its path, the reason, the fix
+                err.println("linkvault: " + dev.linkvault.IoErrors.describe(f) + dev.linkvault.IoErrors.fix(f));
+                return ExitCodes.FATAL;
+            }
             if (ex instanceof dev.linkvault.ingest.Snapshotter.Bug bug) {
                 err.println("linkvault: " + bug.getMessage());
                 return ExitCodes.FATAL;

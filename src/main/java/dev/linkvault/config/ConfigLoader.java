@@ -55,7 +55,8 @@ public final class ConfigLoader {
         } catch (NoSuchFileException e) {
             throw new UserError("config file " + file + " does not exist; give the right path with -c FILE");
         } catch (IOException e) {
-            throw new UserError("cannot read config file " + file + ": " + e.getMessage(), e);
+            throw new UserError("cannot read config file " + file + ": " + dev.linkvault.IoErrors.reason(e)
+                    + dev.linkvault.IoErrors.fix(e), e);
         }
         JsonNode root;
         try {

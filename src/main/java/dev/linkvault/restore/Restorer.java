@@ -150,7 +150,7 @@ public final class Restorer {
                                 }
                             } catch (IOException e) {
                                 n.incrementAndGet(4);
-                                problems.error(p.toString(), e.getMessage());
+                                problems.error(p.toString(), failure(e, target));
                             }
                         });
                         case SYMLINK -> {
@@ -161,7 +161,7 @@ public final class Restorer {
                     }
                 } catch (IOException e) {
                     n.incrementAndGet(4);
-                    problems.error(p.toString(), e.getMessage());
+                    problems.error(p.toString(), failure(e, rel.under(realTo)));
                 }
             });
             copier.finish();
@@ -203,6 +203,22 @@ public final class Restorer {
             }
         }
         return new Result(n.get(0), n.get(1), n.get(2), n.get(3), n.get(4), n.get(5), n.get(6));
+    }
+
+    /**
+     * What went wrong writing {@code target}, in words: the real path (not a temporary name), the
+     * reason and, where there is one, the fix.
+     */
+    static String failure(IOException e, Path target) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+            String file = f.getFile();
+            String shown = dev.linkvault.TempNames.isTemp(Path.of(file).getFileName().toString(), TEMP_SUFFIX)
+                    ? target.toString() : file;
+            boolean writing = target.getParent() == null || shown.startsWith(target.getParent().toString());
+            return (writing ? "cannot write " : "cannot read ") + shown + ": " + dev.linkvault.IoErrors.reason(e)
+                    + dev.linkvault.IoErrors.fix(e);
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /**

@@ -232,7 +232,7 @@ class SnapshotterTest extends VaultTest {
         Snapshotter.Result r = snapshot(null, new Listed("db", List.of(broken, file("fine", "ok"))));
         assertEquals(1, r.summary().errors());
         assertEquals(1, r.summary().files());
-        assertEquals(List.of("ERROR db/broken: Input/output error"), problems);
+        assertEquals(List.of("ERROR db/broken: input/output error"), problems);
         assertTrue(Files.exists(vault.resolve("snapshots/2026-11-21/db/ok")));
     }
 
