@@ -10,7 +10,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Check that the repository reads back: blobs re-hash to their names, ETag aliases are links"
                 + " to blobs, every snapshot tree matches its manifest.",
-            "Reports each problem (exit code 1); repairs nothing."})
+            "Reports each problem (exit code 1). A damaged blob is moved to .data/quarantine, so that the next"
+                + " snapshot stores its content again; --repair relinks the snapshots to it."})
 final class VerifyCommand implements Callable<Integer> {
     @ParentCommand
     LinkvaultCommand top;
@@ -19,16 +20,47 @@ final class VerifyCommand implements Callable<Integer> {
             + " (5%%), or slice K of N (3/7) so that N runs cover every blob once. Trees are always checked whole."})
     String subset;
 
+    @Option(names = "--repair", description = {"Also mend what can be: relink snapshot paths that are not links"
+            + " to their blob (a damaged blob's, or replaced by hand) to the stored, intact blob.",
+        "Takes the writer lock. Run a snapshot first so that damaged contents are stored again."})
+    boolean repair;
+
     @Override
     public Integer call() throws Exception {
         Verifier.Subset s = subset == null ? Verifier.Subset.all() : Verifier.Subset.parse(subset);
-        try (Repository repo = Repository.openForReading(top.repository())) {
-            Verifier.Result r = new Verifier(repo).run(s, p -> top.out.println("problem: " + p.where() + ": " + p.what()));
+        try (Repository repo = repair ? top.openWriter("linkvault verify --repair")
+                : Repository.openForReading(top.repository())) {
+            Verifier v = new Verifier(repo);
+            Verifier.Result r = v.run(s, p -> top.out.println("problem: " + p.where() + ": " + p.what()));
             top.out.println("verify: " + Units.count(r.blobsChecked()) + " blobs re-hashed (" + Units.bytes(r.bytesChecked())
                     + ", subset " + s.text() + "), " + Units.count(r.aliasesChecked()) + " ETag aliases, "
                     + Units.count(r.snapshotsChecked()) + " snapshots (" + Units.count(r.pathsChecked()) + " paths): "
                     + (r.problems() == 0 ? "no problems" : r.problems() + " problems"));
+            if (!v.damagedBlobs().isEmpty()) {
+                quarantine(repo, v);
+            }
+            if (repair) {
+                long[] n = v.repair(p -> top.out.println("repair: " + p.where() + ": " + p.what()));
+                top.out.println("repair: " + Units.count(n[0]) + " paths relinked to their blob"
+                        + (n[1] > 0 ? ", " + Units.count(n[1]) + " left (their blob is not stored intact)" : ""));
+                if (n[0] > 0) {
+                    top.out.println("run verify again to confirm the repair");
+                }
+            }
             return r.problems() == 0 ? ExitCodes.OK : ExitCodes.PARTIAL;
+        }
+    }
+
+    private void quarantine(Repository repo, Verifier v) throws Exception {
+        String what = v.damagedBlobs().size() + " damaged blobs";
+        try (Repository writer = repair ? null : Repository.openForWriting(top.repository(), "linkvault verify", true)) {
+            int moved = Verifier.quarantine(repair ? repo : writer, v.damagedBlobs());
+            top.out.println("quarantine: " + moved + " damaged blobs moved to " + repo.quarantineDir()
+                    + "; the next snapshot reads their contents again from the sources, then verify --repair"
+                    + " relinks the snapshots that use them");
+        } catch (dev.linkvault.UserError locked) {
+            top.out.println("quarantine: " + what + " not moved aside (" + locked.getMessage() + "); run verify"
+                    + " again when no other writer runs");
         }
     }
 }

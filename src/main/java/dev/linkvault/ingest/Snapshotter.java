@@ -116,7 +116,7 @@ public final class Snapshotter {
         writer.finish();
         repo.catalog().commit();
         repo.publish(name, manifestTmp);
-        repo.catalog().putSnapshot(name, "complete", summary);
+        repo.cacheSummary(name, summary);
         return new Result(name, summary, false);
     }
 

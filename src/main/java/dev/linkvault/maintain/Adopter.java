@@ -11,7 +11,7 @@ import dev.linkvault.repo.StoreScan;
 import dev.linkvault.source.Entry;
 import dev.linkvault.source.Sink;
 import dev.linkvault.source.local.LocalSource;
-import dev.linkvault.source.local.PathFilter;
+import dev.linkvault.source.PathFilter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -13,7 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,7 +30,8 @@ import java.util.regex.Pattern;
 /**
  * Checks that a repository still reads back: blobs re-hash to their names, ETag aliases are
  * links to blobs, and every snapshot tree matches its manifest (each path present, of the right
- * kind and size, and a link to its blob, not a replaced file). Reports; never repairs.
+ * kind and size, and a link to its blob, not a replaced file), and no tree holds paths its
+ * manifest does not list. Reports; {@link #quarantine} and {@link #repair} mend what can be.
  */
 public final class Verifier {
     private static final Pattern PERCENT = Pattern.compile("(\\d{1,3}(?:\\.\\d+)?)%");
@@ -75,6 +81,14 @@ public final class Verifier {
         this.repo = repo;
     }
 
+    /** What {@link #run} found wrong with blobs themselves, for {@link #quarantine}. */
+    private final List<StoreScan.StoredFile> damagedBlobs = new ArrayList<>();
+
+    /** The damaged blobs (re-hashed to another content) the last run found. */
+    public List<StoreScan.StoredFile> damagedBlobs() {
+        return List.copyOf(damagedBlobs);
+    }
+
     public Result run(Subset subset, Consumer<Problem> out) throws IOException {
         long[] n = new long[6]; // blobs, bytes, aliases, snapshots, paths, problems
         Consumer<Problem> report = p -> {
@@ -82,6 +96,7 @@ public final class Verifier {
             out.accept(p);
         };
         Set<String> damaged = new HashSet<>();
+        damagedBlobs.clear();
         boolean hasAliases = StoreScan.hasAliases(repo.etagDir());
         try (InodeIndex inodes = hasAliases ? new InodeIndex(repo.tmpDir()) : null) {
             StoreScan.blobs(repo.sha1Dir(), f -> true, f -> {
@@ -93,14 +108,25 @@ public final class Verifier {
                 if (inodes != null) {
                     inodes.addBlob(f.inode(), f.blob(), f.copy());
                 }
+                if (f.writable()) {
+                    report.accept(new Problem(repo.root().relativize(f.path()).toString(), String.format(
+                            "blob is writable (mode %04o), so a write through any snapshot path would change every"
+                            + " snapshot that has it; make it read-only: chmod 0444 %s", f.mode(), f.path())));
+                }
                 int fan = Integer.parseInt(f.blob().sha1().substring(0, 2), 16);
                 if (subset.fanout().test(fan)
                         && (subset.fraction() >= 1.0 || ThreadLocalRandom.current().nextDouble() < subset.fraction())) {
+                    String why;
+                    try {
+                        why = rehash(f.path(), f.blob());
+                    } catch (NoSuchFileException gone) {
+                        return; // removed since the listing: a gc beside this verify, not damage
+                    }
                     n[0]++;
                     n[1] += f.size();
-                    String why = rehash(f.path(), f.blob());
                     if (why != null) {
                         damaged.add(f.blob().toString());
+                        damagedBlobs.add(f);
                         report.accept(new Problem(repo.root().relativize(f.path()).toString(), why));
                     }
                 }
@@ -117,20 +143,220 @@ public final class Verifier {
             }
         }
         for (Repository.SnapshotInfo s : repo.snapshots()) {
-            if (s.state() != Repository.State.COMPLETE) {
+            if (s.state() != Repository.State.COMPLETE && s.state() != Repository.State.DAMAGED) {
                 continue;
             }
             n[3]++;
             Path tree = repo.tree(s.name());
-            Manifest.read(repo.manifest(s.name()), item -> {
-                n[4]++;
-                String why = checkPath(tree, item, damaged);
-                if (why != null) {
-                    report.accept(new Problem(s.name() + ":" + item.path(), why));
-                }
-            });
+            long expected = s.summary() == null ? 1024 : s.summary().files() + s.summary().dirs() + s.summary().symlinks();
+            PathSet listed = new PathSet(expected);
+            long[] missing = {0};
+            try {
+                Manifest.read(repo.manifest(s.name()), item -> {
+                    n[4]++;
+                    listed.add(item.path());
+                    String why = checkPath(tree, item, damaged);
+                    if (why != null) {
+                        report.accept(new Problem(s.name() + ":" + item.path(), why));
+                        if (why.startsWith("missing")) {
+                            missing[0]++;
+                        }
+                    }
+                });
+            } catch (Manifest.DamagedException e) {
+                report.accept(new Problem(s.name(), "manifest is damaged (" + e.getMessage() + "); the snapshot"
+                        + " cannot be listed or restored by linkvault, but its tree " + tree + " is still there to copy"
+                        + " from (cp -a)"));
+                continue;
+            } catch (NoSuchFileException gone) {
+                n[3]--;
+                continue; // forgotten since the listing
+            }
+            extraPaths(s.name(), tree, listed, n[4], missing[0], report);
         }
         return new Result(n[0], n[1], n[2], n[3], n[4], n[5]);
+    }
+
+    /**
+     * Paths in a snapshot tree that its manifest does not list (added by hand). Memory is fixed:
+     * the manifest's paths go into a Bloom filter, so a path it says is absent is surely not
+     * listed; the counts tell of any that a false "present" hid.
+     */
+    private void extraPaths(String snapshot, Path tree, PathSet listed, long pathsBefore, long missing,
+                            Consumer<Problem> report) throws IOException {
+        long listedHere = listed.count();
+        long[] seen = {0, 0}; // paths in the tree, of them named as extra
+        if (!Files.isDirectory(tree, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(tree, new SimpleFileVisitor<>() {
+            private String rel(Path p) {
+                StringBuilder b = new StringBuilder();
+                for (Path part : tree.relativize(p)) {
+                    if (b.length() > 0) {
+                        b.append('/');
+                    }
+                    b.append(part);
+                }
+                return b.toString();
+            }
+
+            private void one(Path p) {
+                if (p.equals(tree)) {
+                    return;
+                }
+                seen[0]++;
+                String r = rel(p);
+                if (!listed.mightContain(r)) {
+                    seen[1]++;
+                    report.accept(new Problem(snapshot + ":" + r, "is in the snapshot tree but not in its manifest"
+                            + " (added by hand?): restore and export leave it out"));
+                }
+            }
+
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                one(dir);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                one(file);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        long unexplained = seen[0] - (listedHere - missing) - seen[1];
+        if (unexplained > 0) {
+            report.accept(new Problem(snapshot, "its tree holds " + unexplained + " more paths than its manifest lists"
+                    + " that could not be named here; compare 'ls -R' with 'linkvault ls -r " + snapshot + "'"));
+        }
+    }
+
+    /** A Bloom filter of paths, about 1% false positives at the size it was made for. */
+    private static final class PathSet {
+        private final long[] bits;
+        private final long size;
+        private long count;
+
+        PathSet(long expected) {
+            long want = Math.max(1024, Math.min(expected, 50_000_000L) * 10);
+            size = want;
+            bits = new long[(int) ((want + 63) / 64)];
+        }
+
+        void add(String path) {
+            count++;
+            long h1 = path.hashCode();
+            long h2 = mix(path);
+            for (int i = 0; i < 7; i++) {
+                long b = Math.floorMod(h1 + i * h2, size);
+                bits[(int) (b >>> 6)] |= 1L << (b & 63);
+            }
+        }
+
+        boolean mightContain(String path) {
+            long h1 = path.hashCode();
+            long h2 = mix(path);
+            for (int i = 0; i < 7; i++) {
+                long b = Math.floorMod(h1 + i * h2, size);
+                if ((bits[(int) (b >>> 6)] & (1L << (b & 63))) == 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        long count() {
+            return count;
+        }
+
+        private static long mix(String s) {
+            long h = 0x9E3779B97F4A7C15L;
+            for (int i = 0; i < s.length(); i++) {
+                h = (h ^ s.charAt(i)) * 0x100000001B3L;
+            }
+            return h | 1;
+        }
+    }
+
+    /**
+     * Moves damaged blobs out of the store into {@code .data/quarantine/} (needs the writer lock)
+     * and forgets their facts: the next snapshot then finds the content missing, reads it again
+     * from its source and stores it under its name, good. Snapshot paths keep their (damaged)
+     * inode until {@link #repair}.
+     *
+     * @return how many files were moved
+     */
+    public static int quarantine(Repository writer, List<StoreScan.StoredFile> damaged) throws IOException {
+        if (damaged.isEmpty()) {
+            return 0;
+        }
+        Path dir = Files.createDirectories(writer.quarantineDir());
+        int moved = 0;
+        for (StoreScan.StoredFile f : damaged) {
+            Path to = dir.resolve(f.blob().sha1().substring(0, 2) + f.path().getFileName() + "-" + System.currentTimeMillis());
+            try {
+                Files.move(f.path(), to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException gone) {
+                continue;
+            }
+            if (f.copy() == 0) {
+                writer.catalog().forgetBlob(f.blob());
+            }
+            moved++;
+        }
+        writer.catalog().commit();
+        return moved;
+    }
+
+    /**
+     * Relinks every snapshot path that is not a link to its blob (it kept a damaged, quarantined
+     * inode, or was replaced by hand) to the stored blob, when that blob re-hashes to its name.
+     * Needs the writer lock. Paths whose blob is not stored (yet) are left and counted.
+     *
+     * @return {relinked, left}
+     */
+    public long[] repair(Consumer<Problem> out) throws IOException {
+        long[] n = new long[2];
+        Set<String> good = new HashSet<>();
+        Set<String> bad = new HashSet<>();
+        for (Repository.SnapshotInfo s : repo.snapshots()) {
+            if (s.state() != Repository.State.COMPLETE) {
+                continue;
+            }
+            Path tree = repo.tree(s.name());
+            Manifest.read(repo.manifest(s.name()), item -> {
+                if (item.type() != Manifest.Type.FILE || item.size() == 0) {
+                    return;
+                }
+                String why = checkPath(tree, item, Set.of());
+                if (why == null || why.startsWith("missing from the snapshot tree") || why.startsWith("should be")) {
+                    return;
+                }
+                BlobId id = BlobId.parse(item.blob());
+                if (!good.contains(item.blob())) {
+                    boolean ok = !bad.contains(item.blob()) && repo.blobs().exists(id)
+                            && rehash(repo.blobs().path(id), id) == null;
+                    (ok ? good : bad).add(item.blob());
+                }
+                if (!good.contains(item.blob())) {
+                    n[1]++;
+                    out.accept(new Problem(s.name() + ":" + item.path(), "not repaired: its blob " + item.blob()
+                            + " is not stored intact; take a snapshot of the source first, then repair again"));
+                    return;
+                }
+                Path p = RelPath.parse(item.path()).under(tree);
+                Path tmp = dev.linkvault.TempNames.beside(p, ".linkvault-repair");
+                Files.deleteIfExists(tmp);
+                repo.blobs().link(id, tmp);
+                Files.move(tmp, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                n[0]++;
+                out.accept(new Problem(s.name() + ":" + item.path(), "relinked to its blob " + item.blob()));
+            });
+        }
+        return n;
     }
 
     /** Null when the file re-hashes to its blob's name, else what is wrong. */
@@ -140,7 +366,7 @@ public final class Verifier {
                 : "content does not match its name (SHA-1 now " + h.sha1() + "): damaged, or edited through a snapshot";
     }
 
-    private String checkPath(Path tree, Manifest.Item item, Set<String> damaged) throws IOException {
+    String checkPath(Path tree, Manifest.Item item, Set<String> damaged) throws IOException {
         Path p = RelPath.parse(item.path()).under(tree);
         Map<String, Object> a;
         try {

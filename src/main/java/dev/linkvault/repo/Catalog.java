@@ -56,8 +56,12 @@ public final class Catalog implements AutoCloseable {
     private int pendingRows;
     private long lastCommit = System.currentTimeMillis();
 
-    /** Summary facts of one snapshot as the catalog keeps them. */
-    public record SnapshotRow(String name, String state, SnapshotSummary summary) {}
+    /**
+     * Summary facts of one snapshot as the catalog keeps them; {@code manifest} is the size and
+     * mtime of the manifest file they were read from ({@code <bytes>:<mtime ms>}), or null in rows
+     * of earlier versions: a manifest that has changed since is read again.
+     */
+    public record SnapshotRow(String name, String state, SnapshotSummary summary, String manifest) {}
 
     /** Size and SHA-256 of a stored blob. */
     public record BlobFacts(long size, String sha256) {}
@@ -205,7 +209,17 @@ public final class Catalog implements AutoCloseable {
                             + " sha256 TEXT NOT NULL) WITHOUT ROWID");
                     s.execute("CREATE TABLE IF NOT EXISTS etags(etag TEXT PRIMARY KEY, blob TEXT NOT NULL) WITHOUT ROWID");
                     s.execute("CREATE TABLE IF NOT EXISTS snapshots(name TEXT PRIMARY KEY, state TEXT NOT NULL,"
-                            + " summary TEXT)");
+                            + " summary TEXT, manifest TEXT)");
+                    boolean stamped = false;
+                    try (ResultSet cols = s.executeQuery("PRAGMA table_info(snapshots)")) {
+                        while (cols.next()) {
+                            stamped |= "manifest".equals(cols.getString("name"));
+                        }
+                    }
+                    if (!stamped) {
+                        // a catalog of an earlier version: the column is added, its rows stay valid
+                        s.execute("ALTER TABLE snapshots ADD COLUMN manifest TEXT");
+                    }
                     s.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '" + SCHEMA_VERSION + "')");
                 }
                 try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'schema'")) {
@@ -399,12 +413,17 @@ public final class Catalog implements AutoCloseable {
     }
 
     public synchronized void putSnapshot(String name, String state, SnapshotSummary summary) {
+        putSnapshot(name, state, summary, null);
+    }
+
+    public synchronized void putSnapshot(String name, String state, SnapshotSummary summary, String manifest) {
         checkWritable();
         try (PreparedStatement ps = db.prepareStatement(
-                "INSERT OR REPLACE INTO snapshots(name, state, summary) VALUES (?,?,?)")) {
+                "INSERT OR REPLACE INTO snapshots(name, state, summary, manifest) VALUES (?,?,?,?)")) {
             ps.setString(1, name);
             ps.setString(2, state);
             ps.setString(3, summary == null ? null : summary.toJson());
+            ps.setString(4, manifest);
             ps.executeUpdate();
             commit();
         } catch (SQLException e) {
@@ -425,15 +444,24 @@ public final class Catalog implements AutoCloseable {
 
     public synchronized List<SnapshotRow> snapshots() {
         List<SnapshotRow> out = new ArrayList<>();
-        try (Statement s = db.createStatement();
-             ResultSet rs = s.executeQuery("SELECT name, state, summary FROM snapshots ORDER BY name")) {
-            while (rs.next()) {
-                String json = rs.getString(3);
-                out.add(new SnapshotRow(rs.getString(1), rs.getString(2),
-                        json == null ? null : SnapshotSummary.fromJson(json)));
+        boolean stamped = true;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            String sql = stamped ? "SELECT name, state, summary, manifest FROM snapshots ORDER BY name"
+                    : "SELECT name, state, summary FROM snapshots ORDER BY name";
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    String json = rs.getString(3);
+                    out.add(new SnapshotRow(rs.getString(1), rs.getString(2),
+                            json == null ? null : SnapshotSummary.fromJson(json), stamped ? rs.getString(4) : null));
+                }
+                return out;
+            } catch (SQLException e) {
+                if (!stamped || !readOnly) {
+                    throw new CatalogException(file, e);
+                }
+                stamped = false; // a reader of a catalog no writer of this version opened yet
+                out.clear();
             }
-        } catch (SQLException e) {
-            throw new CatalogException(file, e);
         }
         return out;
     }

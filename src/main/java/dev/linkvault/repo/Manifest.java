@@ -66,7 +66,7 @@ public final class Manifest {
                 new GZIPInputStream(Channels.newInputStream(FileChannel.open(file)), 65536), StandardCharsets.UTF_8))) {
             String first = r.readLine();
             if (!HEADER.equals(first)) {
-                throw new IOException(file + " is not a linkvault manifest (version 1)");
+                throw new DamagedException(file + " is not a linkvault manifest (version 1)", null);
             }
             String line;
             int lineNo = 1;
@@ -85,13 +85,22 @@ public final class Manifest {
                     visitor.item(new Item(t, Integer.parseInt(f[1], 8), Long.parseLong(f[2]), Instant.parse(f[3]),
                             f[4].equals("-") ? null : f[4], unescape(f[5]), t == Type.SYMLINK ? unescape(f[6]) : null));
                 } catch (RuntimeException e) {
-                    throw new IOException(file + " line " + lineNo + " is damaged: " + e.getMessage(), e);
+                    throw new DamagedException(file + " line " + lineNo + " is damaged: " + e.getMessage(), e);
                 }
             }
         } catch (java.io.EOFException | java.util.zip.ZipException e) {
-            throw new IOException(file + " is cut short or damaged: " + e.getMessage(), e);
+            throw new DamagedException(file + " is cut short or damaged: " + e.getMessage(), e);
         }
-        throw new IOException(file + " is cut short: it has no end line");
+        throw new DamagedException(file + " is cut short: it has no end line", null);
+    }
+
+    /** The manifest itself cannot be read to its end (as opposed to a failure of whoever reads it). */
+    public static final class DamagedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DamagedException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Writes a manifest to a new file; {@link #finish} adds the end line and makes it durable. */

@@ -44,7 +44,9 @@ public final class Repository implements AutoCloseable {
         /** Being built, or interrupted: {@code snapshots/<name>.partial}; the next snapshot run resumes it. */
         INCOMPLETE,
         /** A tree with no manifest, for example one made by nextcloud-s3-backup. */
-        UNMANAGED
+        UNMANAGED,
+        /** A manifest that cannot be read to its end: the tree is still there to copy from; verify says more. */
+        DAMAGED
     }
 
     /** One snapshot as found on disk; {@code summary} is null unless complete. */
@@ -72,6 +74,11 @@ public final class Repository implements AutoCloseable {
 
     public Path etagDir() {
         return dataDir().resolve("etag");
+    }
+
+    /** Damaged blobs verify moved out of the store: {@code .data/quarantine/<blob name>-<millis>}. */
+    public Path quarantineDir() {
+        return dataDir().resolve("quarantine");
     }
 
     public Path tmpDir() {
@@ -365,9 +372,15 @@ public final class Repository implements AutoCloseable {
                     }
                 } else if (Files.exists(manifest(n))) {
                     Catalog.SnapshotRow row = cached.get(n);
-                    SnapshotSummary s = row != null && row.summary() != null && "complete".equals(row.state())
-                            ? row.summary() : summaryFromManifest(n);
-                    found.put(n, new SnapshotInfo(n, State.COMPLETE, s));
+                    String stamp = manifestStamp(n);
+                    boolean fresh = row != null && row.summary() != null && "complete".equals(row.state())
+                            && (row.manifest() == null || row.manifest().equals(stamp));
+                    try {
+                        SnapshotSummary s = fresh ? row.summary() : summaryFromManifest(n, stamp);
+                        found.put(n, new SnapshotInfo(n, State.COMPLETE, s));
+                    } catch (Manifest.DamagedException damaged) {
+                        found.put(n, new SnapshotInfo(n, State.DAMAGED, null));
+                    }
                 } else {
                     found.put(n, new SnapshotInfo(n, State.UNMANAGED, null));
                 }
@@ -376,18 +389,49 @@ public final class Repository implements AutoCloseable {
         return new ArrayList<>(found.values());
     }
 
-    private SnapshotSummary summaryFromManifest(String name) throws IOException {
+    /** The manifest file's size and mtime, which say whether what the catalog read from it still holds. */
+    String manifestStamp(String name) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(manifest(name), BasicFileAttributes.class);
+        return a.size() + ":" + a.lastModifiedTime().toMillis();
+    }
+
+    private SnapshotSummary summaryFromManifest(String name, String stamp) throws IOException {
         SnapshotSummary s = Manifest.read(manifest(name), item -> { });
         if (catalog().writable()) {
-            catalog().putSnapshot(name, "complete", s);
+            catalog().putSnapshot(name, "complete", s, stamp);
         }
         return s;
+    }
+
+    /** Caches a just-published snapshot's figures, with the stamp of its manifest. */
+    public void cacheSummary(String name, SnapshotSummary summary) throws IOException {
+        catalog().putSnapshot(name, "complete", summary, manifestStamp(name));
+    }
+
+    /**
+     * Streams a complete snapshot's manifest; one that turns out damaged part-way is a
+     * {@link UserError} naming the snapshot and what is left to do.
+     */
+    public SnapshotSummary readManifest(String name, Manifest.Visitor visitor) throws IOException {
+        try {
+            return Manifest.read(manifest(name), visitor);
+        } catch (Manifest.DamagedException e) {
+            throw damaged(name, e.getMessage());
+        }
+    }
+
+    private UserError damaged(String name, String why) {
+        return new UserError("snapshot " + name + " is damaged: its manifest cannot be read (" + why + "); its tree "
+                + tree(name) + " is still there to copy from (cp -a), and verify tells what else is wrong");
     }
 
     /** A complete snapshot by name; a clear error when it is absent or unfinished. */
     public SnapshotInfo completeSnapshot(String name) throws IOException {
         for (SnapshotInfo s : snapshots()) {
             if (s.name().equals(name)) {
+                if (s.state() == State.DAMAGED) {
+                    throw damaged(name, "it is cut short or altered");
+                }
                 if (s.state() != State.COMPLETE) {
                     throw new UserError("snapshot " + name + " is " + s.state().name().toLowerCase()
                             + (s.state() == State.INCOMPLETE ? "; run snapshot again to finish it" : "; it has no manifest"));

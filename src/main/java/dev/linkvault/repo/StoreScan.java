@@ -24,7 +24,12 @@ public final class StoreScan {
      * @param blob the blob it holds, or null when the name is not a blob name (a stray file)
      * @param copy 0 for the blob itself, n for overflow copy {@code .n}
      */
-    public record StoredFile(Path path, BlobId blob, int copy, long inode, int links, long size) {}
+    public record StoredFile(Path path, BlobId blob, int copy, long inode, int links, long size, int mode) {
+        /** Whether any write bit is set: a blob must be read-only (0444), or a write through a snapshot changes them all. */
+        public boolean writable() {
+            return (mode & 0222) != 0;
+        }
+    }
 
     /** One file of {@code .data/etag}: an ETag alias, a hard link to a blob's inode. */
     public record Alias(Path path, String etag, long inode, int links) {}
@@ -42,14 +47,14 @@ public final class StoreScan {
         for (Path dir : sorted(sha1Dir)) {
             String fan = dir.getFileName().toString();
             if (fan.length() != 2 || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                visitor.visit(new StoredFile(dir, null, 0, 0, 0, 0));
+                visitor.visit(new StoredFile(dir, null, 0, 0, 0, 0, 0));
                 continue;
             }
             int n;
             try {
                 n = Integer.parseInt(fan, 16);
             } catch (NumberFormatException e) {
-                visitor.visit(new StoredFile(dir, null, 0, 0, 0, 0));
+                visitor.visit(new StoredFile(dir, null, 0, 0, 0, 0, 0));
                 continue;
             }
             if (!fanout.test(n)) {
@@ -65,7 +70,12 @@ public final class StoreScan {
             named.sort(Comparator.comparing(Named::base).thenComparingLong(Named::copy));
             for (Named nf : named) {
                 Path f = nf.path();
-                Map<String, Object> a = Files.readAttributes(f, "unix:ino,nlink,size", LinkOption.NOFOLLOW_LINKS);
+                Map<String, Object> a;
+                try {
+                    a = Files.readAttributes(f, "unix:ino,nlink,size,mode", LinkOption.NOFOLLOW_LINKS);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    continue; // removed since the listing (a gc running beside a verify)
+                }
                 String name = f.getFileName().toString();
                 int copy = 0;
                 int dot = name.indexOf('.');
@@ -80,7 +90,7 @@ public final class StoreScan {
                     id = null;
                 }
                 visitor.visit(new StoredFile(f, id, copy, (Long) a.get("ino"), (Integer) a.get("nlink"),
-                        (Long) a.get("size")));
+                        (Long) a.get("size"), (Integer) a.get("mode") & 07777));
             }
         }
     }
@@ -95,7 +105,12 @@ public final class StoreScan {
                 continue;
             }
             for (Path f : sorted(dir)) {
-                Map<String, Object> a = Files.readAttributes(f, "unix:ino,nlink", LinkOption.NOFOLLOW_LINKS);
+                Map<String, Object> a;
+                try {
+                    a = Files.readAttributes(f, "unix:ino,nlink", LinkOption.NOFOLLOW_LINKS);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    continue;
+                }
                 visitor.visit(new Alias(f, dir.getFileName().toString() + f.getFileName(), (Long) a.get("ino"),
                         (Integer) a.get("nlink")));
             }

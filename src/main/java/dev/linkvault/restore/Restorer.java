@@ -100,7 +100,7 @@ public final class Restorer {
         Path realTo = to.toRealPath();
         if (options.progress() != null) {
             long[] t = new long[2];
-            Manifest.read(repo.manifest(ref.snapshot()), item -> {
+            repo.readManifest(ref.snapshot(), item -> {
                 if (item.type() == Manifest.Type.FILE && base.contains(RelPath.parse(item.path()))) {
                     t[0]++;
                     t[1] += item.size();
@@ -114,7 +114,7 @@ public final class Restorer {
         Path mapTmp = options.sanitize() ? renameMapTmp(options) : null;
         try (ExportNames names = options.sanitize() ? new ExportNames() : null;
              java.io.Writer renames = mapTmp == null ? null : Files.newBufferedWriter(mapTmp)) {
-            Manifest.read(repo.manifest(ref.snapshot()), item -> {
+            repo.readManifest(ref.snapshot(), item -> {
                 RelPath p = RelPath.parse(item.path());
                 if (!base.contains(p)) {
                     return;
@@ -170,7 +170,7 @@ public final class Restorer {
                         + " linkvault ls " + ref.snapshot());
             }
             // Folders last: writing into a folder changes its mtime, and a read-only mode would stop the writes.
-            Manifest.read(repo.manifest(ref.snapshot()), item -> {
+            repo.readManifest(ref.snapshot(), item -> {
                 RelPath p = RelPath.parse(item.path());
                 if (item.type() == Manifest.Type.DIR && base.contains(p)) {
                     RelPath rel = RelPath.of(p.parts().subList(strip, p.depth()));

@@ -26,7 +26,7 @@ public final class SnapshotBrowser {
         RelPath base = ref.path();
         long[] count = {0};
         boolean[] found = {base.isRoot()};
-        Manifest.read(repo.manifest(ref.snapshot()), item -> {
+        repo.readManifest(ref.snapshot(), item -> {
             RelPath p = RelPath.parse(item.path());
             if (p.equals(base)) {
                 found[0] = true;

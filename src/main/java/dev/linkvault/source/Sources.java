@@ -3,7 +3,7 @@ package dev.linkvault.source;
 import dev.linkvault.config.SourceConfig;
 import dev.linkvault.s3.S3Clients;
 import dev.linkvault.source.local.LocalSource;
-import dev.linkvault.source.local.PathFilter;
+import dev.linkvault.source.PathFilter;
 import dev.linkvault.source.mycloud.MycloudSource;
 import dev.linkvault.source.nextcloud.NextcloudSource;
 import java.nio.file.Path;

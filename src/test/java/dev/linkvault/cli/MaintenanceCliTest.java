@@ -103,6 +103,84 @@ class MaintenanceCliTest {
     }
 
     @Test
+    void aDamagedBlobIsQuarantinedReadAgainByTheNextSnapshotAndRepairMendsTheOldSnapshot() throws IOException {
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        Path blob = Fixtures.files(vault.resolve(".data/sha1")).get(0);
+        Files.setPosixFilePermissions(blob, PosixFilePermissions.fromString("rw-r--r--"));
+        byte[] b = Files.readAllBytes(blob);
+        b[0] ^= 1;
+        Files.write(blob, b);
+        Files.setPosixFilePermissions(blob, PosixFilePermissions.fromString("r--r--r--"));
+
+        Cli v = lv("--repo", vault.toString(), "verify");
+        assertEquals(1, v.code(), v.toString());
+        assertTrue(v.out().contains("content does not match its name"), v.out());
+        assertTrue(v.out().contains("quarantine: 1 damaged blobs moved to"), v.out());
+        assertFalse(Files.exists(blob), "the damaged blob left the store");
+        try (var q = Files.list(vault.resolve(".data/quarantine"))) {
+            assertEquals(1, q.count());
+        }
+
+        Cli snap = lv("-c", config.toString(), "snapshot", "--name", "s2", "--json");
+        assertEquals(0, snap.code(), snap.toString());
+        assertEquals(1, new ObjectMapper().readTree(snap.out()).get("files_read").asLong(), "read again from the source");
+        assertEquals("alpha", Files.readString(blob), "stored again, good, under its name");
+        assertEquals("alpha", Files.readString(vault.resolve("snapshots/s2/docs/a.txt")));
+
+        Cli still = lv("--repo", vault.toString(), "verify");
+        assertEquals(1, still.code(), "s1 still holds the damaged inode: " + still);
+        assertTrue(still.out().contains("s1:docs/a.txt: is not a link to its blob"), still.out());
+        Cli repair = lv("--repo", vault.toString(), "verify", "--repair");
+        assertTrue(repair.out().contains("repair: 1 paths relinked"), repair.toString());
+        Cli clean = lv("--repo", vault.toString(), "verify");
+        assertEquals(0, clean.code(), clean.toString());
+        assertEquals("alpha", Files.readString(vault.resolve("snapshots/s1/docs/a.txt")));
+    }
+
+    @Test
+    void aDamagedManifestIsTheProblemOfItsSnapshotAndNotOfTheRepository() throws IOException {
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        Fixtures.write(dir, "src/b.txt", "bravo");
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s2").code());
+        Path m = vault.resolve(".linkvault/manifests/s1.tsv.gz");
+        byte[] b = Files.readAllBytes(m);
+        Files.write(m, java.util.Arrays.copyOf(b, b.length / 2)); // cut short: "Unexpected end of ZLIB input stream"
+
+        Cli list = lv("--repo", vault.toString(), "snapshots");
+        assertEquals(0, list.code(), list.toString());
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith("s1 ") && l.contains("damaged")), list.out());
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith("s2 ") && l.contains("complete")), list.out());
+
+        Cli v = lv("--repo", vault.toString(), "verify");
+        assertEquals(1, v.code(), v.toString());
+        assertTrue(v.out().contains("problem: s1: manifest is damaged"), v.out());
+        assertTrue(v.out().contains("2 snapshots"), "verify went on with s2: " + v.out());
+        assertFalse(v.out().contains("problem: s2"), v.out());
+
+        Cli restore = lv("--repo", vault.toString(), "restore", "s1", "--to", dir.resolve("out").toString());
+        assertEquals(2, restore.code(), restore.toString());
+        assertTrue(restore.err().contains("snapshot s1 is damaged") && restore.err().contains("still there to copy from"),
+                restore.err());
+        assertEquals(0, lv("--repo", vault.toString(), "restore", "s2", "--to", dir.resolve("out2").toString()).code());
+    }
+
+    @Test
+    void verifyReportsFilesAddedToATreeByHandAndBlobsThatAreNoLongerReadOnly() throws IOException {
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        Fixtures.write(vault, "snapshots/s1/docs/planted.txt", "not from any source");
+        Path blob = Fixtures.files(vault.resolve(".data/sha1")).get(0);
+        Files.setPosixFilePermissions(blob, PosixFilePermissions.fromString("rw-r--r--"));
+        Cli v = lv("--repo", vault.toString(), "verify");
+        assertEquals(1, v.code(), v.toString());
+        assertTrue(v.out().contains("problem: s1:docs/planted.txt: is in the snapshot tree but not in its manifest"), v.out());
+        assertTrue(v.out().contains("blob is writable (mode 0644)"), v.out());
+        assertEquals(2, v.out().lines().filter(l -> l.startsWith("problem:")).count(), v.out());
+    }
+
+    @Test
     void verifyExitsWithOneAndNamesTheDamageStatsAndReindexReport() throws IOException {
         lv("init", vault.toString());
         lv("-c", config.toString(), "snapshot", "--name", "s1");
@@ -116,7 +194,7 @@ class MaintenanceCliTest {
         assertEquals(2, lv("--repo", vault.toString(), "verify", "--subset", "8/7").code());
 
         JsonNode stats = new ObjectMapper().readTree(lv("--repo", vault.toString(), "stats", "--json").out());
-        assertEquals(1, stats.get("blobs").asLong());
+        assertEquals(0, stats.get("blobs").asLong(), "the damaged blob was quarantined by verify");
         assertEquals(5, stats.get("logicalBytes").asLong());
         Cli re = lv("--repo", vault.toString(), "reindex");
         assertEquals(0, re.code(), re.toString());

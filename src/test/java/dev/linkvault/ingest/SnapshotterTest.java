@@ -17,7 +17,7 @@ import dev.linkvault.source.Entry;
 import dev.linkvault.source.Sink;
 import dev.linkvault.source.Source;
 import dev.linkvault.source.local.LocalSource;
-import dev.linkvault.source.local.PathFilter;
+import dev.linkvault.source.PathFilter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

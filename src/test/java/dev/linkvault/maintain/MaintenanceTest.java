@@ -10,7 +10,7 @@ import dev.linkvault.ingest.ProgressListener;
 import dev.linkvault.ingest.Snapshotter;
 import dev.linkvault.repo.Repository;
 import dev.linkvault.source.local.LocalSource;
-import dev.linkvault.source.local.PathFilter;
+import dev.linkvault.source.PathFilter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -173,6 +173,7 @@ class MaintenanceTest extends VaultTest {
         byte[] b = Files.readAllBytes(blob);
         b[3] ^= 1;
         Files.write(blob, b);
+        Files.setPosixFilePermissions(blob, PosixFilePermissions.fromString("r--r--r--"));
         List<String> problems = verify(Verifier.Subset.all());
         assertEquals(5, problems.size(), problems.toString());
         assertTrue(problems.get(0).contains("does not match its name"), problems.toString());

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.linkvault.Fixtures;
 import dev.linkvault.VaultTest;
 import dev.linkvault.source.local.LocalSource;
-import dev.linkvault.source.local.PathFilter;
+import dev.linkvault.source.PathFilter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

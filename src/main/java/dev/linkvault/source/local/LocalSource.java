@@ -2,7 +2,8 @@ package dev.linkvault.source.local;
 
 import dev.linkvault.source.DiskFile;
 import dev.linkvault.source.Entry;
-import dev.linkvault.source.FilteredTree;
+import dev.linkvault.source.PathFilter;
+import dev.linkvault.source.TreeFilter;
 import dev.linkvault.source.Sink;
 import dev.linkvault.source.Source;
 import java.io.IOException;
@@ -97,7 +98,6 @@ public final class LocalSource implements Source {
     @Override
     public void scan(Sink sink) throws IOException, InterruptedException {
         Map<String, Object> a = rootAttributes();
-        sink.entry(Entry.dir(List.of(name), mtime(a), mode(a) & 07777));
         String repository = null;
         if (keepOut != null) {
             try {
@@ -106,7 +106,10 @@ public final class LocalSource implements Source {
                 // no repository there yet (preflight before init): nothing to keep out
             }
         }
-        new Walk(sink, a.get("dev"), repository).dir(root, List.of(name));
+        Walk walk = new Walk(sink, a.get("dev"), repository);
+        walk.tree.top(Entry.dir(List.of(name), mtime(a), mode(a) & 07777));
+        walk.dir(root, List.of(name));
+        walk.tree.finish();
     }
 
     private static int mode(Map<String, Object> a) {
@@ -127,13 +130,13 @@ public final class LocalSource implements Source {
     /** One traversal; holds the directories whose entry waits for a first kept child. */
     private final class Walk {
         private final Sink sink;
-        private final FilteredTree tree;
+        private final TreeFilter tree;
         private final Object rootDevice;
         private final String repository;
 
         Walk(Sink sink, Object rootDevice, String repository) {
             this.sink = sink;
-            this.tree = new FilteredTree(sink);
+            this.tree = new TreeFilter(filter, sink);
             this.rootDevice = rootDevice;
             this.repository = repository;
         }
@@ -148,7 +151,7 @@ public final class LocalSource implements Source {
                 sink.error(parts, "cannot list folder: " + describe(e));
                 return;
             }
-            children.sort(Comparator.comparing(p -> p.getFileName().toString()));
+            children.sort(Comparator.comparing(p -> p.getFileName().toString(), TreeFilter.NAME_ORDER));
             for (Path child : children) {
                 visit(child, parts);
             }
@@ -175,35 +178,27 @@ public final class LocalSource implements Source {
             int mode = mode(a);
             switch (mode & S_IFMT) {
                 case S_IFDIR -> {
-                    if (filter.prunes(rel)) {
-                        return;
-                    }
                     if (identity(a).equals(repository)) {
                         sink.note(parts, "skipped: this is the linkvault repository being written (it is never read into itself)");
                         return;
                     }
                     Entry entry = Entry.dir(parts, mtime(a), mode & 07777);
-                    if (oneFileSystem && !a.get("dev").equals(rootDevice)) {
-                        tree.enter(entry);
-                        tree.leave(entry, true);
+                    if (oneFileSystem && !a.get("dev").equals(rootDevice) && !filter.prunes(rel)) {
+                        tree.group(entry);
                         sink.note(parts, "not entered: another filesystem is mounted here (one-file-system: true)");
                         return;
                     }
-                    tree.enter(entry);
-                    dir(child, parts);
-                    tree.leave(entry, filter.keepsEmptyDir(rel));
-                }
-                case S_IFREG -> {
-                    if (filter.keeps(rel)) {
-                        emit(Entry.file(parts, (Long) a.get("size"), mtime(a), mode & 07777, rel,
-                                fingerprint(a), null, new DiskFile(child, FINGERPRINT)));
+                    if (tree.dir(entry)) {
+                        dir(child, parts);
                     }
                 }
+                case S_IFREG -> tree.leaf(Entry.file(parts, (Long) a.get("size"), mtime(a), mode & 07777, rel,
+                        fingerprint(a), null, new DiskFile(child, FINGERPRINT)));
                 case S_IFLNK -> {
                     if (filter.keeps(rel)) {
                         try {
                             String target = Files.readSymbolicLink(child).toString();
-                            emit(Entry.symlink(parts, mtime(a), mode & 07777, target));
+                            tree.leaf(Entry.symlink(parts, mtime(a), mode & 07777, target));
                         } catch (IOException e) {
                             sink.error(parts, "cannot read symlink: " + describe(e));
                         }
@@ -215,10 +210,6 @@ public final class LocalSource implements Source {
                     }
                 }
             }
-        }
-
-        private void emit(Entry e) throws InterruptedException {
-            tree.emit(e);
         }
     }
 

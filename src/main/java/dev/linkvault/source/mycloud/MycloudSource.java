@@ -3,11 +3,12 @@ package dev.linkvault.source.mycloud;
 import dev.linkvault.config.SourceConfig;
 import dev.linkvault.source.DiskFile;
 import dev.linkvault.source.Entry;
-import dev.linkvault.source.FilteredTree;
+import dev.linkvault.source.PathFilter;
+import dev.linkvault.source.TreeFilter;
 import dev.linkvault.source.RelPath;
 import dev.linkvault.source.Sink;
 import dev.linkvault.source.Source;
-import dev.linkvault.source.local.PathFilter;
+import dev.linkvault.source.PathFilter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileVisitResult;
@@ -153,9 +154,11 @@ public final class MycloudSource implements Source {
             }
         }
         Instant topTime = Files.getLastModifiedTime(config.indexDb()).toInstant();
-        sink.entry(Entry.dir(top, topTime, DIR_MODE));
         try (MycloudIndex.Reader reader = idx.reader()) {
-            new Walk(idx, reader, sink, topTime).all();
+            Walk walk = new Walk(idx, reader, sink, topTime);
+            walk.tree.top(Entry.dir(top, topTime, DIR_MODE));
+            walk.all();
+            walk.tree.finish();
         } catch (SQLException e) {
             throw new IOException("reading the rows of " + config.indexDb() + " failed: " + MycloudIndex.firstLine(e), e);
         }
@@ -166,14 +169,14 @@ public final class MycloudSource implements Source {
         private final MycloudIndex idx;
         private final MycloudIndex.Reader rows;
         private final Sink sink;
-        private final FilteredTree tree;
+        private final TreeFilter tree;
         private final Instant fallbackTime;
 
         Walk(MycloudIndex idx, MycloudIndex.Reader rows, Sink sink, Instant fallbackTime) {
             this.idx = idx;
             this.rows = rows;
             this.sink = sink;
-            this.tree = new FilteredTree(sink);
+            this.tree = new TreeFilter(filter, sink);
             this.fallbackTime = fallbackTime;
         }
 
@@ -241,10 +244,8 @@ public final class MycloudSource implements Source {
 
         /** A folder linkvault makes (no row of its own, or a root shown under another name). */
         private void group(List<String> at, MycloudIndex.Row row, Body body) throws SQLException, InterruptedException {
-            Entry e = Entry.dir(at, row == null ? fallbackTime : time(row), DIR_MODE);
-            tree.enter(e);
+            tree.group(Entry.dir(at, row == null ? fallbackTime : time(row), DIR_MODE));
             body.run();
-            tree.leave(e, true);
         }
 
         void children(String parent, int depth, List<String> at, Set<String> reserved)
@@ -257,13 +258,9 @@ public final class MycloudSource implements Source {
         void row(MycloudIndex.Row r, List<String> parts, int childDepth) throws SQLException, InterruptedException {
             String rel = String.join("/", parts.subList(1, parts.size()));
             if (r.dir()) {
-                if (filter.prunes(rel)) {
-                    return;
+                if (tree.dir(Entry.dir(parts, time(r), DIR_MODE))) {
+                    children(r.id(), childDepth, parts, Set.of());
                 }
-                Entry e = Entry.dir(parts, time(r), DIR_MODE);
-                tree.enter(e);
-                children(r.id(), childDepth, parts, Set.of());
-                tree.leave(e, filter.keepsEmptyDir(rel));
                 return;
             }
             if (filter.keeps(rel)) {
@@ -298,7 +295,7 @@ public final class MycloudSource implements Source {
             }
             if (bytes == null) {
                 if (r.size() == 0) {
-                    tree.emit(Entry.file(parts, 0, time(r), FILE_MODE, null, null, null, InputStream::nullInputStream));
+                    tree.leaf(Entry.file(parts, 0, time(r), FILE_MODE, null, null, null, InputStream::nullInputStream));
                 } else {
                     sink.error(parts, c == null || c.isEmpty()
                             ? "row " + r.id() + " has no contentID: its bytes cannot be found"
@@ -311,7 +308,7 @@ public final class MycloudSource implements Source {
                 sink.note(parts, "index.db says " + r.size() + " bytes, " + config.files().relativize(bytes) + " has "
                         + a.size() + "; stored as found");
             }
-            tree.emit(Entry.file(parts, a.size(), time(r), FILE_MODE, c, fingerprint(a), null, new DiskFile(bytes, FINGERPRINT)));
+            tree.leaf(Entry.file(parts, a.size(), time(r), FILE_MODE, c, fingerprint(a), null, new DiskFile(bytes, FINGERPRINT)));
         }
 
         private Instant time(MycloudIndex.Row r) {

@@ -7,8 +7,9 @@ import dev.linkvault.repo.ContentHash;
 import dev.linkvault.source.Content;
 import dev.linkvault.source.Entry;
 import dev.linkvault.source.Sink;
+import dev.linkvault.source.TreeFilter;
 import dev.linkvault.source.Source;
-import dev.linkvault.source.local.PathFilter;
+import dev.linkvault.source.PathFilter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -286,13 +287,30 @@ public final class NextcloudSource implements Source {
         }
     }
 
+    /**
+     * Rows in the one order of every source: depth-first, a folder before anything inside it, the
+     * names of a folder in code-point (UTF-8 byte) order. Sorting the path with {@code /} made the
+     * smallest character, byte-wise, gives exactly that; each database is told to compare bytes.
+     */
+    private String depthFirstOrder() {
+        String url = config.database().url();
+        if (url.startsWith("jdbc:postgresql:")) {
+            return "replace(f.path, '/', chr(1)) COLLATE \"C\"";
+        }
+        if (url.startsWith("jdbc:mysql:") || url.startsWith("jdbc:mariadb:")) {
+            return "CAST(REPLACE(f.path, '/', CHAR(1)) AS BINARY)";
+        }
+        return "replace(f.path, '/', char(1))";
+    }
+
     private void scan(Connection c, Target t, Sink sink) throws SQLException, InterruptedException {
         String prefix = t.mapping().path();
         String root = prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
         String sql = "SELECT f.fileid, f.path, m.mimetype, f.size, f.mtime, f.etag, f.checksum, f.mimetype FROM "
                 + table("filecache")
                 + " f JOIN " + table("mimetypes") + " m ON m.id = f.mimetype WHERE f.storage = ? AND (f.path = ? OR f.path"
-                + " LIKE ? ESCAPE '!') ORDER BY f.fileid";
+                + " LIKE ? ESCAPE '!') ORDER BY " + depthFirstOrder();
+        TreeFilter tree = new TreeFilter(t.filter(), sink);
         try (PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             ps.setFetchSize(1000);
             ps.setLong(1, t.storage());
@@ -301,12 +319,20 @@ public final class NextcloudSource implements Source {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Entry e = entry(t, rs, prefix, root);
-                    if (e != null) {
-                        sink.entry(e);
+                    if (e == null) {
+                        continue;
+                    }
+                    if (e.path().size() == 1) {
+                        tree.top(e);
+                    } else if (e.type() == Entry.Type.DIR) {
+                        tree.dir(e);
+                    } else {
+                        tree.leaf(e);
                     }
                 }
             }
         }
+        tree.finish();
     }
 
     /** Lists each bucket (1,000 keys a request) and names the objects that no row of oc_filecache has. */
@@ -386,13 +412,10 @@ public final class NextcloudSource implements Source {
             }
         }
         if (FOLDER.equals(mimetype)) {
-            if (!rel.isEmpty() && t.filter().prunes(rel)) {
-                return null;
-            }
             return Entry.dir(parts, mtime, 0755);
         }
         String name = parts.get(parts.size() - 1);
-        if (name.endsWith(".part") || !t.filter().keeps(rel) || excluded(t.mapping(), mimetype)
+        if (name.endsWith(".part") || excluded(t.mapping(), mimetype)
                 || t.mapping().excludeMimetypeIds().contains(rs.getLong(8))) {
             return null;
         }

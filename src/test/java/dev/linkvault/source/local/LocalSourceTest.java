@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.linkvault.Fixtures;
 import dev.linkvault.source.Entry;
+import dev.linkvault.source.PathFilter;
 import dev.linkvault.source.Sink;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;

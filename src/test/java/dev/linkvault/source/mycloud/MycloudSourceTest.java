@@ -91,6 +91,10 @@ class MycloudSourceTest extends VaultTest {
                 "without a capture date: cTime (not the upload's birthTime or mTime)");
         assertEquals(Instant.ofEpochMilli(T0 - 86_400_000L), Files.getLastModifiedTime(
                 repo.tree("s1").resolve("mycloud/auth0|5e62c7d4alice/Photos/2019 Summer | Beach/IMG_0001.jpg")).toInstant());
+        List<String> found = new java.util.ArrayList<>();
+        new dev.linkvault.maintain.Verifier(repo).run(dev.linkvault.maintain.Verifier.Subset.all(),
+                p -> found.add(p.where() + ": " + p.what()));
+        assertEquals(List.of(), found, "the tree is what its manifest says, no more");
     }
 
     @Test

@@ -25,6 +25,7 @@ final class NextcloudFixture {
     final Map<String, String> alice = new LinkedHashMap<>();
     final Map<String, String> bob = new LinkedHashMap<>();
     long goneFileId;
+    long movedFileId;
 
     static String schema() throws Exception {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
@@ -74,25 +75,39 @@ final class NextcloudFixture {
         file(c, s3, bucket, alice, "files/right-sum.jpg", jpeg, "jpeg bytes", "SHA1:" + sha1("jpeg bytes"), this.alice);
         file(c, s3, bucket, alice, "files/stale-sum.bin", bin, "edited later",
                 "SHA1:" + sha1("what it was before") + " MD5:00000000000000000000000000000000", this.alice);
+        // A file moved into a folder made after it: its fileid is smaller than its folder's.
+        long moved = file(c, s3, bucket, alice, "files/receipt.txt", text, "receipt", null, null);
+        row(c, alice, "files/Tax: 2024", dir, 0, 1600000005, null);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE oc_filecache SET path = ?, path_hash = ? WHERE fileid = ?")) {
+            ps.setString(1, "files/Tax: 2024/receipt.txt");
+            ps.setString(2, md5("files/Tax: 2024/receipt.txt"));
+            ps.setLong(3, moved);
+            ps.executeUpdate();
+        }
+        this.alice.put("Tax: 2024/receipt.txt", "receipt");
+        movedFileId = moved;
         row(c, alice, "files/a_b", dir, 0, 1600000003, null);
         file(c, s3, bucket, alice, "files/a_b/in.txt", text, "in a_b", null, this.alice);
         goneFileId = row(c, alice, "files/gone.txt", text, 9, 1600000004, null); // its object is gone
         file(c, s3, bucket, alice, "files/upload.txt.ocTransferId123.part", text, "half", null, null);
         file(c, s3, bucket, alice, "files_trashbin/files/old.txt.d1600000000", text, "trashed", null, null);
         file(c, s3, bucket, alice, "files_versions/Docs/report 2024.txt.v1600000000", text, "old version", null, null);
+        row(c, bob, "", dir, 0, 1600000000, null);
+        row(c, bob, "files", dir, 0, 1600000001, null);
         file(c, s3, bucket, bob, "files/bob.txt", text, "bob's", null, this.bob);
         file(c, s3, bucket, bob, "files/same-as-alice.txt", text, "the report", null, this.bob);
         s3.putObject(b -> b.bucket(bucket).key("urn:oid:999999"), RequestBody.fromString("no row for me"));
         c.commit();
     }
 
-    private void file(Connection c, S3Client s3, String bucket, long storage, String path, long mimetype, String content,
+    private long file(Connection c, S3Client s3, String bucket, long storage, String path, long mimetype, String content,
                       String checksum, Map<String, String> expected) throws Exception {
         long id = row(c, storage, path, mimetype, content.getBytes("UTF-8").length, 1600000100, checksum);
         s3.putObject(b -> b.bucket(bucket).key("urn:oid:" + id), RequestBody.fromString(content));
         if (expected != null) {
             expected.put(path.substring("files/".length()), content);
         }
+        return id;
     }
 
     private static long storage(Connection c, String id) throws SQLException {

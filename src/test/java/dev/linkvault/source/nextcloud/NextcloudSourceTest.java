@@ -170,6 +170,51 @@ class NextcloudSourceTest {
         assertEquals(fixture.alice.size() + fixture.bob.size(), r.summary().files());
         assertEquals(fixture.alice.size() + fixture.bob.size() - 1 + 1, wire.count("GET object"),
                 "one GET per file, none for the empty one, one for the missing object: " + wire);
+        List<String> found = new java.util.ArrayList<>();
+        new dev.linkvault.maintain.Verifier(repo).run(dev.linkvault.maintain.Verifier.Subset.all(),
+                p -> found.add(p.where() + ": " + p.what()));
+        assertEquals(List.of(), found, "the tree is what its manifest says, no more");
+    }
+
+    /** The manifest's paths in order; each one's folder came before it. */
+    private List<String> manifestPaths(String snapshot) throws Exception {
+        List<String> paths = new java.util.ArrayList<>();
+        dev.linkvault.repo.Manifest.read(repo.manifest(snapshot), it -> paths.add(it.path()));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String p : paths) {
+            int slash = p.lastIndexOf('/');
+            assertTrue(slash < 0 || seen.contains(p.substring(0, slash)), p + " came before its folder in " + paths);
+            seen.add(p);
+        }
+        return paths;
+    }
+
+    @Test
+    void entriesComeDepthFirstFoldersFirstEvenForAFileMovedIntoANewerFolder() throws Exception {
+        assertTrue(fixture.movedFileId > 0);
+        snapshot("s1", aliceAndBob());
+        List<String> paths = manifestPaths("s1");
+        assertTrue(paths.indexOf("alice/Tax: 2024") < paths.indexOf("alice/Tax: 2024/receipt.txt"), paths.toString());
+        // depth-first: a folder's contents come together, right after it
+        int docs = paths.indexOf("alice/Docs");
+        assertEquals(List.of("alice/Docs/report 2024.txt", "alice/Docs/ünïcödé 漢字.txt"), paths.subList(docs + 1, docs + 3));
+        assertEquals("receipt", Files.readString(dir.resolve("vault/snapshots/s1/alice/Tax: 2024/receipt.txt")));
+    }
+
+    @Test
+    void includeAndIgnoreBehaveAsForALocalFolder() throws Exception {
+        SourceConfig.Mapping onlyDocs = new SourceConfig.Mapping("alice", null, "files/", "alice", List.of(), List.of(),
+                List.of("Docs/"), List.of());
+        snapshot("inc", config("oc_", bucket, List.of(onlyDocs)));
+        assertEquals(List.of("alice", "alice/Docs", "alice/Docs/report 2024.txt", "alice/Docs/ünïcödé 漢字.txt"),
+                manifestPaths("inc"), "no empty folders outside the include");
+
+        SourceConfig.Mapping noDocs = new SourceConfig.Mapping("alice", null, "files/", "alice", List.of(), List.of(),
+                List.of(), List.of("Docs$"));
+        snapshot("ign", config("oc_", bucket, List.of(noDocs)));
+        List<String> paths = manifestPaths("ign");
+        assertTrue(paths.stream().noneMatch(p -> p.startsWith("alice/Docs")), "the folder goes with all in it: " + paths);
+        assertTrue(paths.contains("alice/a_b/in.txt"), paths.toString());
     }
 
     @Test

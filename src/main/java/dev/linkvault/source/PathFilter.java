@@ -1,4 +1,4 @@
-package dev.linkvault.source.local;
+package dev.linkvault.source;
 
 import java.util.ArrayList;
 import java.util.List;

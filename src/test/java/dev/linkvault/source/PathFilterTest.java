@@ -1,4 +1,4 @@
-package dev.linkvault.source.local;
+package dev.linkvault.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
