@@ -49,4 +49,19 @@ public final class WorkDb {
             }
         }
     }
+
+    /** Deletes a folder tree of throw-away files, quietly: what is left is in a temp folder cleared later. */
+    public static void deleteQuietly(Path top) {
+        try (var walk = Files.walk(top)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // cleared later
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // cleared later
+        }
+    }
 }

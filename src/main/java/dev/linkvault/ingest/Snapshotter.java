@@ -114,6 +114,7 @@ public final class Snapshotter {
             }
         }
         writer.finish();
+        repo.blobs().syncNames(); // a power cut must not lose a blob name the manifest uses
         repo.catalog().commit();
         repo.publish(name, manifestTmp);
         repo.cacheSummary(name, summary);

@@ -47,7 +47,7 @@ public final class Forgetter {
                 case UNMANAGED -> unmanaged.add(s.name());
             }
         }
-        return new Plan(Retention.apply(complete, policy, zone), incomplete, unmanaged);
+        return new Plan(Retention.apply(complete, policy, zone, now), incomplete, unmanaged);
     }
 
     /** Removes what the plan says to remove; tells {@code removed} after each one. */

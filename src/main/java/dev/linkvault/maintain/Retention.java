@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * with restic's semantics: newest first; each {@code --keep-<period> N} keeps the newest snapshot
  * of each of the N most recent periods that have one (calendar periods, ISO weeks);
  * {@code --keep-last N} the N newest; {@code --keep-within D} every snapshot taken within D of
- * the newest. Every kept snapshot says why.
+ * the newest (not dated in the future). While a period rule has counts left over, the oldest
+ * snapshot is kept too ({@code oldest daily}). Every kept snapshot says why.
  */
 public final class Retention {
     private Retention() {}
@@ -64,8 +65,17 @@ public final class Retention {
         return out;
     }
 
-    /** Decides every snapshot, newest first. */
+    /** Decides every snapshot, newest first, as of now. */
     public static List<Decision> apply(List<Snapshot> snapshots, Policy policy, ZoneId zone) {
+        return apply(snapshots, policy, zone, Instant.now());
+    }
+
+    /**
+     * Decides every snapshot, newest first. {@code keep-within} counts back from the newest
+     * snapshot that is not dated after {@code now} (a clock that was wrong once must not make
+     * every real snapshot look old), as restic does.
+     */
+    public static List<Decision> apply(List<Snapshot> snapshots, Policy policy, ZoneId zone, Instant now) {
         List<Snapshot> newestFirst = new ArrayList<>(snapshots);
         newestFirst.sort(Comparator.comparing(Snapshot::time).thenComparing(Snapshot::name).reversed());
         List<List<String>> reasons = new ArrayList<>();
@@ -81,11 +91,13 @@ public final class Retention {
                 t -> t.get(IsoFields.WEEK_BASED_YEAR) + "-W" + t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
         bucket(newestFirst, reasons, zone, policy.monthly(), "monthly", t -> t.getYear() + "-" + t.getMonthValue());
         bucket(newestFirst, reasons, zone, policy.yearly(), "yearly", t -> Integer.toString(t.getYear()));
-        if (policy.within() != null && !newestFirst.isEmpty()) {
+        Snapshot reference = newestFirst.stream().filter(x -> !x.time().isAfter(now)).findFirst()
+                .orElse(newestFirst.isEmpty() ? null : newestFirst.get(0));
+        if (policy.within() != null && reference != null) {
             int[] d = parseWithin(policy.within());
             ZonedDateTime limit;
             try {
-                limit = newestFirst.get(0).time().atZone(zone).minusYears(d[0]).minusMonths(d[1]).minusDays(d[2])
+                limit = reference.time().atZone(zone).minusYears(d[0]).minusMonths(d[1]).minusDays(d[2])
                         .minusHours(d[3]);
             } catch (DateTimeException e) {
                 limit = ZonedDateTime.ofInstant(Instant.MIN, zone);
@@ -107,13 +119,21 @@ public final class Retention {
                                String label, Function<ZonedDateTime, String> period) {
         String last = null;
         int kept = 0;
+        int oldest = newestFirst.size() - 1;
+        boolean oldestKept = false;
         for (int i = 0; i < newestFirst.size() && kept < count; i++) {
             String p = period.apply(newestFirst.get(i).time().atZone(zone));
             if (!p.equals(last)) {
                 kept++;
                 reasons.get(i).add(label + " #" + kept);
                 last = p;
+                oldestKept |= i == oldest;
             }
+        }
+        // While the rule still has counts left, the oldest snapshot stays too (restic's rule), so
+        // that a young repository does not lose its first snapshot to a newer one of its period.
+        if (count > 0 && kept < count && oldest >= 0 && !oldestKept) {
+            reasons.get(oldest).add("oldest " + label);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +35,8 @@ public final class BlobStore {
     private Boolean hadAliases;
     private final Supplier<Catalog> catalog;
     private final boolean durable;
+    /** Folders that got a new name since the last {@link #syncNames}. */
+    private final java.util.Set<Path> dirty = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** What {@link #put} did. */
     public enum Outcome {
@@ -283,10 +286,35 @@ public final class BlobStore {
         return null;
     }
 
+    /**
+     * Makes the names of blobs published since the last call durable: their fan-out folders (and
+     * {@code .data/sha1}, for a new fan-out folder) are fsynced. Called before a snapshot that
+     * uses them is published; one sync per folder touched, not one per blob.
+     */
+    public void syncNames() throws IOException {
+        if (!durable) {
+            dirty.clear();
+            return;
+        }
+        for (Path dir : List.copyOf(dirty)) {
+            try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+                ch.force(true);
+            } catch (IOException e) {
+                throw new RepositoryWriteException("cannot sync " + dir + ": " + reason(e), e);
+            }
+            dirty.remove(dir);
+        }
+    }
+
     private Put publish(Path tmp, BlobId id, long size, String sha256) throws IOException {
         Path dst = path(id);
         try {
+            boolean newFolder = !Files.isDirectory(dst.getParent());
             linkCreatingParent(dst, tmp);
+            dirty.add(dst.getParent());
+            if (newFolder) {
+                dirty.add(sha1Dir);
+            }
             catalog.get().recordBlob(id, size, sha256);
             return new Put(id, size, sha256, id.isCollisionVariant() ? Outcome.COLLISION_INSERTED : Outcome.INSERTED);
         } catch (FileAlreadyExistsException e) {
@@ -398,6 +426,7 @@ public final class BlobStore {
             seal(tmp, Files.getLastModifiedTime(primary).toInstant());
             try {
                 Files.createLink(copy, tmp);
+                dirty.add(copy.getParent());
             } catch (FileAlreadyExistsException raced) {
                 // another worker made the same copy first; theirs serves
             }

@@ -40,19 +40,23 @@ final class RepositoryLock implements AutoCloseable {
             ch.close();
             throw e;
         }
-        String text = read(ch);
-        if (l == null) {
-            ch.close();
-            String holder = text.isBlank() ? "another process" : text.strip();
-            throw new UserError(UserError.Kind.LOCKED, "repository " + repoRoot + " is in use by " + holder
-                    + "; wait for it to finish (linkvault allows one writer at a time)", null);
+        try {
+            String text = read(ch);
+            if (l == null) {
+                String holder = text.isBlank() ? "another process" : text.strip();
+                throw new UserError(UserError.Kind.LOCKED, "repository " + repoRoot + " is in use by " + holder
+                        + "; wait for it to finish (linkvault allows one writer at a time)", null);
+            }
+            String me = "pid " + ProcessHandle.current().pid() + " on host " + hostName() + " since " + Instant.now()
+                    + " (" + command + ")";
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            ch.force(false);
+            return new RepositoryLock(ch, l, text.isBlank() ? null : text.strip());
+        } catch (IOException | RuntimeException e) {
+            ch.close(); // releases the lock too: a writer that could not start holds nothing
+            throw e;
         }
-        String me = "pid " + ProcessHandle.current().pid() + " on host " + hostName() + " since " + Instant.now()
-                + " (" + command + ")";
-        ch.truncate(0);
-        ch.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-        ch.force(false);
-        return new RepositoryLock(ch, l, text.isBlank() ? null : text.strip());
     }
 
     /** The holder named in a lock file whose process had died without releasing it, or null. */

@@ -26,8 +26,10 @@ final class ExportNames implements AutoCloseable {
     private final PreparedStatement taken;
     private final PreparedStatement take;
 
-    ExportNames() throws IOException {
-        file = Files.createTempFile("linkvault-export-names-", ".sqlite");
+    /** @param scratch the folder for the work file (the repository's .data/tmp where writable), or null for the system's */
+    ExportNames(Path scratch) throws IOException {
+        file = scratch != null ? Files.createTempFile(scratch, "export-names-", ".sqlite")
+                : Files.createTempFile("linkvault-export-names-", ".sqlite");
         try {
             db = WorkDb.open(file, "CREATE TABLE dirs(orig TEXT PRIMARY KEY, given TEXT NOT NULL) WITHOUT ROWID",
                     "CREATE TABLE names(folder TEXT NOT NULL, folded TEXT NOT NULL, orig TEXT NOT NULL,"

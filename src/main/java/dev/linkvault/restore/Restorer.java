@@ -112,7 +112,10 @@ public final class Restorer {
         AtomicLongArray n = new AtomicLongArray(7);
         Copier copier = new Copier(Math.max(1, options.workers()));
         Path mapTmp = options.sanitize() ? renameMapTmp(options) : null;
-        try (ExportNames names = options.sanitize() ? new ExportNames() : null;
+        // The names' work file goes where a kill -9 leaves nothing for good: .data/tmp, which every
+        // writer empties; on read-only media, the system's temporary folder.
+        Path scratch = Files.isDirectory(repo.tmpDir()) && Files.isWritable(repo.tmpDir()) ? repo.tmpDir() : null;
+        try (ExportNames names = options.sanitize() ? new ExportNames(scratch) : null;
              java.io.Writer renames = mapTmp == null ? null : Files.newBufferedWriter(mapTmp)) {
             repo.readManifest(ref.snapshot(), item -> {
                 RelPath p = RelPath.parse(item.path());

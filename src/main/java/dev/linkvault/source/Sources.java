@@ -22,7 +22,7 @@ public final class Sources {
             return new LocalSource(l.name(), l.path(), PathFilter.of(l.include(), l.ignore()), l.oneFileSystem(), keepOut);
         }
         if (config instanceof SourceConfig.Nextcloud n) {
-            return new NextcloudSource(n, () -> S3Clients.create(n.s3(), workers));
+            return new NextcloudSource(n, () -> S3Clients.create(n.s3(), workers), scratch);
         }
         if (config instanceof SourceConfig.Mycloud m) {
             return new MycloudSource(m, scratch);

@@ -65,7 +65,7 @@ class RetentionTest {
                 "2021-01-04=weekly #1; 2021-01-03=weekly #2; 2020-12-27=weekly #3"),
             Arguments.of("yearly keeps the newest of each year",
                 snaps("2023-06-01", "2023-12-31", "2024-01-01", "2025-07-07"), policy(0, 0, 0, 0, 5, null),
-                "2025-07-07=yearly #1; 2024-01-01=yearly #2; 2023-12-31=yearly #3"),
+                "2025-07-07=yearly #1; 2024-01-01=yearly #2; 2023-12-31=yearly #3; 2023-06-01=oldest yearly"),
             Arguments.of("rules add up and a snapshot kept twice says both",
                 snaps("2026-01-01", "2026-01-15", "2026-02-01", "2026-02-02"), policy(1, 1, 0, 2, 0, null),
                 "2026-02-02=last #1, daily #1, monthly #1; 2026-01-15=monthly #2"),
@@ -78,6 +78,17 @@ class RetentionTest {
             Arguments.of("missing days just do not count",
                 snaps("2026-05-01", "2026-05-20"), policy(0, 7, 0, 0, 0, null),
                 "2026-05-20=daily #1; 2026-05-01=daily #2"),
+            Arguments.of("while a rule has counts left, the oldest snapshot is kept too (restic)",
+                snaps("2026-05-01T01:00", "2026-05-01T05:00", "2026-05-02"), policy(0, 7, 0, 0, 0, null),
+                "2026-05-02=daily #1; 2026-05-01T05:00=daily #2; 2026-05-01T01:00=oldest daily"),
+            Arguments.of("keep-hourly keeps the newest of each hour, and no oldest once its counts are used",
+                snaps("2026-05-01T01:10", "2026-05-01T01:50", "2026-05-01T02:30", "2026-05-01T04:00"),
+                new Retention.Policy(0, 2, 0, 0, 0, 0, null),
+                "2026-05-01T04:00=hourly #1; 2026-05-01T02:30=hourly #2"),
+            Arguments.of("keep-hourly with counts left keeps every hour and the oldest",
+                snaps("2026-05-01T01:10", "2026-05-01T01:50", "2026-05-01T02:30"),
+                new Retention.Policy(0, 24, 0, 0, 0, 0, null),
+                "2026-05-01T02:30=hourly #1; 2026-05-01T01:50=hourly #2; 2026-05-01T01:10=oldest hourly"),
             Arguments.of("no snapshots, nothing to decide",
                 snaps(), policy(3, 3, 3, 3, 3, "1y"), ""));
     }
@@ -89,6 +100,19 @@ class RetentionTest {
         List<String> rendered = new ArrayList<>();
         k.forEach((n, r) -> rendered.add(n + "=" + r));
         assertEquals(expected, String.join("; ", rendered));
+    }
+
+    @Test
+    void keepWithinIgnoresASnapshotDatedInTheFutureAsItsReference() {
+        List<Retention.Snapshot> s = snaps("2020-01-01", "2020-01-05", "2020-01-08", "2099-01-01");
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Retention.Decision d : Retention.apply(s, policy(0, 0, 0, 0, 0, "5d"), UTC,
+                java.time.Instant.parse("2020-01-10T00:00:00Z"))) {
+            if (d.keep()) {
+                out.put(d.snapshot().name(), String.join(", ", d.reasons()));
+            }
+        }
+        assertEquals(Map.of("2099-01-01", "within 5d", "2020-01-08", "within 5d", "2020-01-05", "within 5d"), out);
     }
 
     @Test
@@ -104,10 +128,10 @@ class RetentionTest {
     void periodsFollowTheTimeZoneGiven() {
         // 2026-01-01T23:30Z is already Jan 2 in Tokyo.
         List<Retention.Snapshot> s = snaps("2026-01-01T23:30", "2026-01-01T10:00");
-        assertEquals(2, Retention.apply(s, policy(0, 5, 0, 0, 0, null), ZoneId.of("Asia/Tokyo")).stream()
-                .filter(Retention.Decision::keep).count());
-        assertEquals(1, Retention.apply(s, policy(0, 5, 0, 0, 0, null), UTC).stream()
-                .filter(Retention.Decision::keep).count());
+        assertEquals(List.of("daily #2"), Retention.apply(s, policy(0, 5, 0, 0, 0, null), ZoneId.of("Asia/Tokyo"))
+                .get(1).reasons(), "two days in Tokyo");
+        assertEquals(List.of("oldest daily"), Retention.apply(s, policy(0, 5, 0, 0, 0, null), UTC).get(1).reasons(),
+                "one day in UTC: the older is kept only as the oldest");
     }
 
     @Test

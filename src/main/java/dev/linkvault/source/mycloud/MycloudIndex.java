@@ -104,8 +104,9 @@ final class MycloudIndex implements AutoCloseable {
         }
         SQLiteConfig cfg = new SQLiteConfig();
         cfg.setReadOnly(source == indexDb);
+        Connection c = null;
         try {
-            Connection c = DriverManager.getConnection(url, cfg.toProperties());
+            c = DriverManager.getConnection(url, cfg.toProperties());
             Set<String> columns = new HashSet<>();
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(Files)")) {
                 while (rs.next()) {
@@ -125,9 +126,26 @@ final class MycloudIndex implements AutoCloseable {
                 }
             }
             return new Device(c, copyDir);
-        } catch (SQLException e) {
-            throw new IOException("index-db " + indexDb + " cannot be read as SQLite (" + firstLine(e) + "); if it is"
-                    + " damaged, try restsdk/data/dbBackup/index.db or a copy repaired with sqlite3 .recover", e);
+        } catch (SQLException | IOException | RuntimeException e) {
+            // nothing opened here outlives a failure: the connection, and the copy of a -wal dump
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // closing is all that is left to do
+                }
+            }
+            if (copyDir != null) {
+                dev.linkvault.WorkDb.deleteQuietly(copyDir);
+            }
+            if (e instanceof SQLException sql) {
+                throw new IOException("index-db " + indexDb + " cannot be read as SQLite (" + firstLine(sql) + "); if it"
+                        + " is damaged, try restsdk/data/dbBackup/index.db or a copy repaired with sqlite3 .recover", sql);
+            }
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) e;
         }
     }
 

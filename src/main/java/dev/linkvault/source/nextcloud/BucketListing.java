@@ -24,7 +24,11 @@ final class BucketListing implements AutoCloseable {
     private Path file;
     private Connection db;
 
-    BucketListing(S3Client s3, String bucket, String prefix) {
+    private final java.nio.file.Path scratch;
+
+    /** @param scratch the folder for the listing's work file, or null for the system's temporary folder */
+    BucketListing(S3Client s3, String bucket, String prefix, java.nio.file.Path scratch) {
+        this.scratch = scratch;
         this.s3 = s3;
         this.bucket = bucket;
         this.prefix = prefix;
@@ -48,7 +52,8 @@ final class BucketListing implements AutoCloseable {
     }
 
     private void list() throws SQLException, IOException {
-        file = Files.createTempFile("linkvault-listing-", ".sqlite");
+        file = scratch != null ? Files.createTempFile(Files.createDirectories(scratch), "listing-", ".sqlite")
+                : Files.createTempFile("linkvault-listing-", ".sqlite");
         db = WorkDb.open(file, "CREATE TABLE objects(key TEXT PRIMARY KEY, etag TEXT NOT NULL) WITHOUT ROWID");
         try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO objects(key, etag) VALUES (?,?)")) {
             for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).maxKeys(1000))) {

@@ -99,6 +99,14 @@ public final class NextcloudSource implements Source {
         this(config, factory, LIST_AFTER_UNKNOWN_ROWS);
     }
 
+    /** @param scratch where the work file of a bucket listing goes (the repository's .data/tmp, which every writer empties) */
+    public NextcloudSource(SourceConfig.Nextcloud config, Supplier<S3Client> factory, java.nio.file.Path scratch) {
+        this(config, factory, LIST_AFTER_UNKNOWN_ROWS);
+        this.scratch = scratch;
+    }
+
+    private java.nio.file.Path scratch;
+
     NextcloudSource(SourceConfig.Nextcloud config, Supplier<S3Client> factory, long listAfter) {
         this.listAfter = listAfter;
         this.config = config;
@@ -147,8 +155,9 @@ public final class NextcloudSource implements Source {
         if (password != null) {
             p.setProperty("password", password);
         }
+        Connection c = null;
         try {
-            Connection c = DriverManager.getConnection(db.url(), p);
+            c = DriverManager.getConnection(db.url(), p);
             c.setAutoCommit(false);
             c.setReadOnly(true);
             if (!db.url().startsWith("jdbc:sqlite:")) {
@@ -156,6 +165,13 @@ public final class NextcloudSource implements Source {
             }
             return c;
         } catch (SQLException e) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // the failure below is what matters
+                }
+            }
             throw new IOException("cannot connect to the Nextcloud database " + withoutSecrets(db.url()) + " of source '"
                     + name() + "': " + e.getMessage() + "; check database.url, user and password", e);
         }
@@ -515,7 +531,7 @@ public final class NextcloudSource implements Source {
             }
             BucketListing l;
             synchronized (NextcloudSource.this) {
-                l = listings.computeIfAbsent(bucket, b -> new BucketListing(s3.get(), b, config.s3().objectPrefix()));
+                l = listings.computeIfAbsent(bucket, b -> new BucketListing(s3.get(), b, config.s3().objectPrefix(), scratch));
             }
             String e = l.etag(key);
             return e == null || e.isEmpty() ? null : e;
