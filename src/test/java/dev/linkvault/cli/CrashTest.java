@@ -21,30 +21,38 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A snapshot process killed or interrupted half-way, then run again: the real crash path. */
 class CrashTest {
-    private static final int FILES = 3000;
+    private static final int FILES = 2000;
+    /** The source, made once for all tests (it is only read): each test has a vault of its own. */
+    @TempDir
+    static Path shared;
+    static Path src;
     @TempDir
     Path dir;
-    Path src;
     Path vault;
     Path config;
 
-    @BeforeEach
-    void setUp() throws IOException {
-        src = dir.resolve("src");
+    @BeforeAll
+    static void makeSource() throws IOException {
+        src = shared.resolve("src");
         Random r = new Random(7);
         for (int i = 0; i < FILES; i++) {
-            byte[] b = new byte[32768 + r.nextInt(32768)];
+            byte[] b = new byte[8192 + r.nextInt(16384)];
             r.nextBytes(b);
             Path p = src.resolve("d" + (i / 100)).resolve("f" + i);
             Files.createDirectories(p.getParent());
             Files.write(p, b);
         }
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
         vault = dir.resolve("vault");
         config = dir.resolve("vault.yaml");
         Files.writeString(config, "repository: " + vault + "\nsources:\n  - {type: local, name: docs, path: " + src + "}\n");

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** Every nextcloud scenario again, with the rows in a real MariaDB started by the test. */
+/** Every nextcloud scenario of the database side again, with the rows in a real MariaDB started by the test. */
 class NextcloudMariaDbTest extends NextcloudSourceTest {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     static DB mariadb;
@@ -26,6 +26,11 @@ class NextcloudMariaDbTest extends NextcloudSourceTest {
     @AfterAll
     static void stopMariaDb() throws Exception {
         mariadb.stop();
+    }
+
+    @Override
+    boolean variesTheDatabase() {
+        return true;
     }
 
     @Override

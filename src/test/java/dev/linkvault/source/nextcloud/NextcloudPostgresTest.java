@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** Every nextcloud scenario again, with the rows in a real PostgreSQL started by the test. */
+/** Every nextcloud scenario of the database side again, with the rows in a real PostgreSQL started by the test. */
 class NextcloudPostgresTest extends NextcloudSourceTest {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     static EmbeddedPostgres postgres;
@@ -20,6 +20,11 @@ class NextcloudPostgresTest extends NextcloudSourceTest {
     @AfterAll
     static void stopPostgres() throws Exception {
         postgres.close();
+    }
+
+    @Override
+    boolean variesTheDatabase() {
+        return true;
     }
 
     @Override
