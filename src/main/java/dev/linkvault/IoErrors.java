@@ -49,6 +49,14 @@ public final class IoErrors {
     }
 
     /**
+     * The reason a source's file could not be read: as {@link #reason}, but a file that is gone
+     * by the time it is read "vanished while being read" (it was listed a moment before).
+     */
+    public static String readReason(Exception e) {
+        return e instanceof NoSuchFileException ? "vanished while being read" : reason(e);
+    }
+
+    /**
      * {@code <path>: <reason>} for a file exception (the path it names, the other path too for a
      * move or link), else the reason.
      */

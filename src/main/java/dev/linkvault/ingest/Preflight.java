@@ -4,7 +4,7 @@ import dev.linkvault.repo.FilesystemProbe;
 import dev.linkvault.repo.Repository;
 import dev.linkvault.restore.PortableNames;
 import dev.linkvault.source.Entry;
-import dev.linkvault.source.RelPath;
+import dev.linkvault.RelPath;
 import dev.linkvault.source.Sink;
 import dev.linkvault.source.Source;
 import java.io.IOException;

@@ -9,15 +9,12 @@ import dev.linkvault.repo.Manifest;
 import dev.linkvault.repo.Repository;
 import dev.linkvault.repo.SnapshotSummary;
 import dev.linkvault.repo.SnapshotWriter;
-import dev.linkvault.source.BadNameException;
+import dev.linkvault.BadNameException;
 import dev.linkvault.source.Entry;
-import dev.linkvault.source.RelPath;
+import dev.linkvault.RelPath;
 import dev.linkvault.source.Sink;
 import dev.linkvault.source.Source;
-import dev.linkvault.source.TransferException;
-import dev.linkvault.source.local.LocalSource;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +27,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -50,8 +46,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * of files. Crash-safety ordering: blobs, then tree links, then manifest, then the tree's name.
  */
 public final class Snapshotter {
-    private static final int TRANSFER_ATTEMPTS = 3;
-    private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     private final Repository repo;
     private final Clock clock;
     private final ProgressListener listener;
@@ -204,6 +198,7 @@ public final class Snapshotter {
         private final ExecutorService pool;
         private final BlockingQueue<Future<Outcome>> window;
         private final AtomicReference<Exception> fatal = new AtomicReference<>();
+        private final Resolver resolver = new Resolver(repo);
         private volatile boolean committerDone;
 
         Run(SnapshotWriter writer, Manifest.Writer manifest, AtomicBoolean cancel, int workers) {
@@ -276,10 +271,7 @@ public final class Snapshotter {
                     // Files go to the workers (a catalog look-up and a link, or a read); a folder or a
                     // symlink is one cheap call, done here.
                     window.put(e.type() != Entry.Type.FILE ? CompletableFuture.completedFuture(guarded(p, () -> other(p, e)))
-                            : pool.submit(() -> guarded(p, () -> {
-                                Outcome known = known(s, p, e);
-                                return known != null ? known : read(s, p, e);
-                            })));
+                            : pool.submit(() -> guarded(p, () -> file(s, p, e))));
                 }
 
                 @Override
@@ -310,7 +302,7 @@ public final class Snapshotter {
                 fatal.compareAndSet(null, x);
                 return new Outcome.Failed(p.toString(), x.getMessage());
             } catch (IOException | UncheckedIOException x) {
-                return new Outcome.Failed(p.toString(), LocalSource.describe(x));
+                return new Outcome.Failed(p.toString(), dev.linkvault.IoErrors.readReason(x));
             } catch (RuntimeException bug) {
                 // a defect of linkvault, not of this file: stop rather than count it as one
                 fatal.compareAndSet(null, new Bug(p, bug));
@@ -333,87 +325,24 @@ public final class Snapshotter {
             return new Outcome.Done(item, false, null, null, e, null, null);
         }
 
-        /**
-         * A file whose content is stored already, linked to its blob without reading it: known
-         * unchanged by the catalog, or (for an object store) named by an ETag alias. Null when it
-         * must be read.
-         */
-        private Outcome known(Source s, RelPath p, Entry e) throws IOException {
-            Optional<BlobId> known = e.key() == null ? Optional.empty()
-                    : repo.catalog().lookup(s.name(), e.key(), e.fingerprint(), s.keysArePaths());
-            if (known.isPresent()) {
-                try {
-                    writer.file(p, known.get(), e.mtime());
-                    return new Outcome.Done(fileItem(e, p, known.get(), e.size()), false, null, s, e, null, null);
-                } catch (BlobStore.BlobMissingException gone) {
-                    // removed from the store since: see below
+        /** A file: its content resolved (known, or read and stored), then linked into the tree. */
+        private Outcome file(Source s, RelPath p, Entry e) throws IOException {
+            Resolver.Resolution r = resolver.resolve(s, e);
+            try {
+                writer.file(p, r.blob(), e.mtime());
+            } catch (BlobStore.BlobMissingException gone) {
+                if (!(r instanceof Resolver.Known)) {
+                    throw gone;
                 }
+                // removed between the check and the link (by hand: gc needs the lock we hold)
+                throw new IOException("its blob " + r.blob() + " vanished from the store while being linked; run"
+                        + " the snapshot again", gone);
             }
-            // Trusted only where the source is told to: a stale checksum would link the wrong content.
-            Optional<BlobId> bySum = e.size() > 0 && e.knownSha1() != null && s.trustsKnownSha1()
-                    ? repo.blobs().bySha1(e.knownSha1(), e.size()) : Optional.empty();
-            if (bySum.isPresent()) {
-                writer.file(p, bySum.get(), e.mtime());
-                return new Outcome.Done(fileItem(e, p, bySum.get(), e.size()), false, null, s, e,
-                        e.key() == null ? null : bySum.get(), null);
+            Manifest.Item item = fileItem(e, p, r.blob(), r.size());
+            if (r instanceof Resolver.Read read) {
+                return new Outcome.Done(item, e.size() > 0, read.put(), s, e, r.remember(), read.warning());
             }
-            // Without an alias stored before this run, learning ETags (a bucket listing) finds nothing.
-            String etag = e.size() > 0 && repo.blobs().hadAliases() ? e.content().knownEtag() : null;
-            Optional<BlobId> aliased = etag == null ? Optional.empty() : repo.blobs().byAlias(etag, e.size());
-            if (aliased.isPresent()) {
-                writer.file(p, aliased.get(), e.mtime());
-                return new Outcome.Done(fileItem(e, p, aliased.get(), e.size()), false, null, s, e,
-                        e.key() == null ? null : aliased.get(), null);
-            }
-            return null;
-        }
-
-        private Outcome read(Source s, RelPath p, Entry e) throws IOException {
-            BlobStore.Put put;
-            if (e.size() == 0) {
-                // Nothing to read (Nextcloud has such rows by the thousand); a file that grows
-                // meanwhile changes its fingerprint and is read next run.
-                put = new BlobStore.Put(BlobId.EMPTY, 0, EMPTY_SHA256, BlobStore.Outcome.EMPTY);
-            } else {
-                put = download(e);
-            }
-            boolean unchanged = e.content().stillMatches(e.fingerprint());
-            writer.file(p, put.id(), e.mtime());
-            String warning = null;
-            if (put.outcome() == BlobStore.Outcome.COLLISION_INSERTED) {
-                warning = "SHA-1 collision: this content has the same SHA-1 (" + put.id().sha1()
-                        + ") as a different stored content; both are kept, this one as blob " + put.id();
-            } else if (!unchanged) {
-                warning = "changed while being read; stored as read, it will be read again next run";
-            } else if (e.knownSha1() != null && put.size() > 0 && !e.knownSha1().equals(put.id().sha1())) {
-                warning = "the source's checksum is stale (it says SHA-1 " + e.knownSha1() + ", the content read has "
-                        + put.id().sha1() + "); stored as read";
-            }
-            String etag = put.size() > 0 ? e.content().readEtag() : null;
-            if (etag != null) {
-                repo.blobs().addAlias(etag, put.id());
-            }
-            return new Outcome.Done(fileItem(e, p, put.id(), put.size()), e.size() > 0, put, s, e,
-                    unchanged && e.key() != null ? put.id() : null, warning);
-        }
-
-        /** Stores the entry's content; a transfer that fails is tried again, up to three times in all. */
-        private BlobStore.Put download(Entry e) throws IOException {
-            for (int attempt = 1; ; attempt++) {
-                try (InputStream in = e.content().open()) {
-                    return repo.blobs().put(in, e.mtime());
-                } catch (TransferException x) {
-                    if (attempt == TRANSFER_ATTEMPTS) {
-                        throw new IOException(x.getMessage() + " (tried " + TRANSFER_ATTEMPTS + " times)", x);
-                    }
-                    try {
-                        Thread.sleep(200L << attempt);
-                    } catch (InterruptedException stop) {
-                        Thread.currentThread().interrupt();
-                        throw x;
-                    }
-                }
-            }
+            return new Outcome.Done(item, false, null, s, e, r.remember(), null);
         }
 
         private Manifest.Item fileItem(Entry e, RelPath p, BlobId id, long size) {

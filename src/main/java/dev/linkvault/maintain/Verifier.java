@@ -7,7 +7,7 @@ import dev.linkvault.repo.InodeIndex;
 import dev.linkvault.repo.Manifest;
 import dev.linkvault.repo.Repository;
 import dev.linkvault.repo.StoreScan;
-import dev.linkvault.source.RelPath;
+import dev.linkvault.RelPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -31,6 +31,7 @@ public final class BlobStore {
     private final Path sha1Dir;
     private final Path etagDir;
     private final Path tmpDir;
+    private final Path quarantineDir;
     /** Whether .data/etag held an alias when first asked; null until then. */
     private Boolean hadAliases;
     private final Supplier<Catalog> catalog;
@@ -75,7 +76,8 @@ public final class BlobStore {
         }
     }
 
-    BlobStore(Path sha1Dir, Path etagDir, Path tmpDir, Supplier<Catalog> catalog, boolean durable) {
+    BlobStore(Path sha1Dir, Path etagDir, Path tmpDir, Path quarantineDir, Supplier<Catalog> catalog, boolean durable) {
+        this.quarantineDir = quarantineDir;
         this.sha1Dir = sha1Dir;
         this.etagDir = etagDir;
         this.tmpDir = tmpDir;
@@ -206,6 +208,34 @@ public final class BlobStore {
     }
 
     /**
+     * Whether blob {@code id} is stored as a regular file of {@code size} bytes: one {@code lstat},
+     * what a catalog hit must pass before its blob is linked (a symlink, a folder or a file of
+     * another size at a blob's name is never linked into a snapshot).
+     */
+    public boolean intact(BlobId id, long size) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(path(id),
+                    java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.isRegularFile() && a.size() == size;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Moves what holds a blob's name but is not that blob out of the store, into .data/quarantine. */
+    private void setAside(BlobId id) throws IOException {
+        Path p = path(id);
+        Files.createDirectories(quarantineDir);
+        try {
+            Files.move(p, quarantineDir.resolve(p.getParent().getFileName() + p.getFileName().toString() + "-"
+                    + System.currentTimeMillis()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException gone) {
+            // another worker set it aside first
+        }
+        catalog.get().forgetBlob(id);
+    }
+
+    /**
      * Stores a content read from {@code in} (which this method closes).
      *
      * @param mtime the blob's modification time: the source's, at first ingest
@@ -215,8 +245,8 @@ public final class BlobStore {
     public Put put(InputStream in, Instant mtime) throws IOException {
         Path tmp = newTemp("put-");
         try {
-            MessageDigest sha1 = ContentHash.digest("SHA-1");
-            MessageDigest sha256 = ContentHash.digest("SHA-256");
+            MessageDigest sha1 = dev.linkvault.Digests.of("SHA-1");
+            MessageDigest sha256 = dev.linkvault.Digests.of("SHA-256");
             long size = 0;
             try (in; FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 byte[] buf = new byte[BUFFER];
@@ -278,8 +308,16 @@ public final class BlobStore {
             if (!exists(id)) {
                 return null;
             }
+            if (!Files.isRegularFile(path(id), LinkOption.NOFOLLOW_LINKS)) {
+                setAside(id); // a symlink or folder at a blob's name: the content read takes the name
+                return null;
+            }
             Catalog.BlobFacts there = facts(id);
             if (there.size() == size && there.sha256().equals(sha256)) {
+                if (Files.size(path(id)) != size) {
+                    setAside(id); // cut short or grown since it was stored: damaged, and replaced now
+                    return null;
+                }
                 return new Put(id, size, sha256, Outcome.EXISTED);
             }
         }
@@ -407,7 +445,7 @@ public final class BlobStore {
     private void makeCopy(BlobId id, Path primary, Path copy) throws IOException {
         Path tmp = newTemp("copy-");
         try {
-            MessageDigest sha1 = ContentHash.digest("SHA-1");
+            MessageDigest sha1 = dev.linkvault.Digests.of("SHA-1");
             try (InputStream in = Files.newInputStream(primary);
                  FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 byte[] buf = new byte[BUFFER];

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-1, SHA-256 and size of a stored file, read once: what names a blob and tells collisions apart. */
@@ -13,8 +12,8 @@ public record ContentHash(String sha1, String sha256, long size) {
     private static final int BUFFER = 256 * 1024;
 
     public static ContentHash of(Path file) throws IOException {
-        MessageDigest sha1 = digest("SHA-1");
-        MessageDigest sha256 = digest("SHA-256");
+        MessageDigest sha1 = dev.linkvault.Digests.of("SHA-1");
+        MessageDigest sha256 = dev.linkvault.Digests.of("SHA-256");
         long size = 0;
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[BUFFER];
@@ -31,13 +30,5 @@ public record ContentHash(String sha1, String sha256, long size) {
     /** Whether this content is the one blob {@code id} names. */
     public boolean matches(BlobId id) {
         return sha1.equals(id.sha1()) && (!id.isCollisionVariant() || sha256.equals(id.collisionSha256()));
-    }
-
-    public static MessageDigest digest(String algorithm) {
-        try {
-            return MessageDigest.getInstance(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is part of every Java runtime", e);
-        }
     }
 }

@@ -56,7 +56,7 @@ public final class Repository implements AutoCloseable {
         this.root = root;
         this.writer = lock != null;
         this.lock = lock;
-        this.blobs = new BlobStore(sha1Dir(), etagDir(), tmpDir(), this::catalog, durable);
+        this.blobs = new BlobStore(sha1Dir(), etagDir(), tmpDir(), quarantineDir(), this::catalog, durable);
     }
 
     // ---- layout ----

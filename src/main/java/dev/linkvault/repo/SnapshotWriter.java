@@ -1,6 +1,6 @@
 package dev.linkvault.repo;
 
-import dev.linkvault.source.RelPath;
+import dev.linkvault.RelPath;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.linkvault.restore;
 
 import dev.linkvault.WorkDb;
 
-import dev.linkvault.source.RelPath;
+import dev.linkvault.RelPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import dev.linkvault.UserError;
 import dev.linkvault.repo.ContentHash;
 import dev.linkvault.repo.Manifest;
 import dev.linkvault.repo.Repository;
-import dev.linkvault.source.RelPath;
+import dev.linkvault.RelPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -336,7 +336,7 @@ public final class Restorer {
             inProgress.remove(tmp);
             throw new java.io.InterruptedIOException("interrupted");
         }
-        MessageDigest sha1 = ContentHash.digest("SHA-1");
+        MessageDigest sha1 = dev.linkvault.Digests.of("SHA-1");
         try {
             try (InputStream in = Files.newInputStream(from);
                  OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE,

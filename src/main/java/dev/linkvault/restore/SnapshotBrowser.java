@@ -3,7 +3,7 @@ package dev.linkvault.restore;
 import dev.linkvault.UserError;
 import dev.linkvault.repo.Manifest;
 import dev.linkvault.repo.Repository;
-import dev.linkvault.source.RelPath;
+import dev.linkvault.RelPath;
 import java.io.IOException;
 import java.util.function.Consumer;
 

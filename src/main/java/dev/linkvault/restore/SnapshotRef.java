@@ -1,8 +1,8 @@
 package dev.linkvault.restore;
 
 import dev.linkvault.UserError;
-import dev.linkvault.source.BadNameException;
-import dev.linkvault.source.RelPath;
+import dev.linkvault.BadNameException;
+import dev.linkvault.RelPath;
 
 /** {@code NAME[:PATH]}: a snapshot and a path inside it, as typed on the command line. */
 public record SnapshotRef(String snapshot, RelPath path) {

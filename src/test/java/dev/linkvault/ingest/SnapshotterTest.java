@@ -367,4 +367,31 @@ class SnapshotterTest extends VaultTest {
         assertEquals("environment variable K (the key) is not set; export it", e.getMessage());
         assertNothingPublished();
     }
+
+    @Test
+    void aBlobReplacedByASymlinkOrAFileOfAnotherSizeIsNeverLinkedByACatalogHit() throws IOException {
+        Fixtures.write(src, "a", "alpha content");
+        Fixtures.write(src, "b", "bravo content");
+        snapshot("one", docs());
+        Path outside = Fixtures.write(dir, "outside/hostname", "not yours");
+        Path a = repo.blobs().path(dev.linkvault.repo.BlobId.parse(Fixtures.sha1(src.resolve("a"))));
+        Path b = repo.blobs().path(dev.linkvault.repo.BlobId.parse(Fixtures.sha1(src.resolve("b"))));
+        Files.delete(a);
+        Files.createSymbolicLink(a, outside);
+        Files.setPosixFilePermissions(b, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(b, "bravo content, grown");
+
+        Snapshotter.Result r = snapshot("two", docs());
+        assertEquals(2, r.summary().filesRead(), "neither was linked by its catalog row: " + problems);
+        Path tree = vault.resolve("snapshots/two/docs");
+        assertFalse(Files.isSymbolicLink(tree.resolve("a")));
+        assertEquals("alpha content", Files.readString(tree.resolve("a")));
+        assertEquals("bravo content", Files.readString(tree.resolve("b")));
+        assertTrue(Files.isRegularFile(a, LinkOption.NOFOLLOW_LINKS), "the good content took the blob's name again");
+        assertEquals("bravo content", Files.readString(b));
+        try (var q = Files.list(vault.resolve(".data/quarantine"))) {
+            assertEquals(2, q.count(), "what held the names was set aside, not deleted");
+        }
+        assertEquals("not yours", Files.readString(outside));
+    }
 }

@@ -87,7 +87,7 @@ public final class LocalSource implements Source {
         } catch (NoSuchFileException e) {
             throw new IOException("folder " + root + " of source '" + name + "' does not exist");
         } catch (IOException e) {
-            throw new IOException("folder " + root + " of source '" + name + "' cannot be read: " + describe(e));
+            throw new IOException("folder " + root + " of source '" + name + "' cannot be read: " + dev.linkvault.IoErrors.readReason(e));
         }
         if ((mode(a) & S_IFMT) != S_IFDIR) {
             throw new IOException("path " + root + " of source '" + name + "' is not a folder");
@@ -148,7 +148,7 @@ public final class LocalSource implements Source {
                     children.add(c);
                 }
             } catch (IOException e) {
-                sink.error(parts, "cannot list folder: " + describe(e));
+                sink.error(parts, "cannot list folder: " + dev.linkvault.IoErrors.readReason(e));
                 return;
             }
             children.sort(Comparator.comparing(p -> p.getFileName().toString(), TreeFilter.NAME_ORDER));
@@ -172,7 +172,7 @@ public final class LocalSource implements Source {
             try {
                 a = Files.readAttributes(child, ATTRS, LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
-                sink.error(parts, describe(e));
+                sink.error(parts, dev.linkvault.IoErrors.readReason(e));
                 return;
             }
             int mode = mode(a);
@@ -200,7 +200,7 @@ public final class LocalSource implements Source {
                             String target = Files.readSymbolicLink(child).toString();
                             tree.leaf(Entry.symlink(parts, mtime(a), mode & 07777, target));
                         } catch (IOException e) {
-                            sink.error(parts, "cannot read symlink: " + describe(e));
+                            sink.error(parts, "cannot read symlink: " + dev.linkvault.IoErrors.readReason(e));
                         }
                     }
                 }
@@ -221,14 +221,6 @@ public final class LocalSource implements Source {
             case 0060000 -> "block device";
             default -> "special file";
         };
-    }
-
-    /** One short line for what went wrong with a path: "permission denied", the OS's reason, or the message. */
-    public static String describe(Exception x) {
-        if (x instanceof java.nio.file.NoSuchFileException) {
-            return "vanished while being read";
-        }
-        return dev.linkvault.IoErrors.reason(x);
     }
 
     private static final DiskFile.Fingerprinter FINGERPRINT =

@@ -1,7 +1,7 @@
 package dev.linkvault.source.mycloud;
 
 import dev.linkvault.WorkDb;
-import dev.linkvault.source.RelPath;
+import dev.linkvault.RelPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -5,7 +5,7 @@ import dev.linkvault.source.DiskFile;
 import dev.linkvault.source.Entry;
 import dev.linkvault.source.PathFilter;
 import dev.linkvault.source.TreeFilter;
-import dev.linkvault.source.RelPath;
+import dev.linkvault.RelPath;
 import dev.linkvault.source.Sink;
 import dev.linkvault.source.Source;
 import dev.linkvault.source.PathFilter;

@@ -3,7 +3,6 @@ package dev.linkvault.source.nextcloud;
 import dev.linkvault.UserError;
 import dev.linkvault.config.Secrets;
 import dev.linkvault.config.SourceConfig;
-import dev.linkvault.repo.ContentHash;
 import dev.linkvault.source.Content;
 import dev.linkvault.source.Entry;
 import dev.linkvault.source.Sink;
@@ -74,7 +73,7 @@ public final class NextcloudSource implements Source {
                     throw new UserError("the SSE-C key of source '" + name() + "' is not 32 bytes in base64 (as"
                             + " Nextcloud's 'sse_c_key' is); check s3.sse-c-key-env or s3.sse-c-key-file");
                 }
-                sseC = new SseC(k, Base64.getEncoder().encodeToString(ContentHash.digest("MD5").digest(raw)));
+                sseC = new SseC(k, Base64.getEncoder().encodeToString(dev.linkvault.Digests.of("MD5").digest(raw)));
             }
             sseCRead = true;
         }
@@ -466,7 +465,7 @@ public final class NextcloudSource implements Source {
     }
 
     private static String md5(String s) {
-        return HexFormat.of().formatHex(ContentHash.digest("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(dev.linkvault.Digests.of("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -474,7 +473,7 @@ public final class NextcloudSource implements Source {
      * (tried again), and so are bytes whose MD5 differs from a single-part ETag.
      */
     private static final class CheckedDownload extends java.io.FilterInputStream {
-        private final MessageDigest md5 = ContentHash.digest("MD5");
+        private final MessageDigest md5 = dev.linkvault.Digests.of("MD5");
         private final String expected;
         private final String what;
 

@@ -1,4 +1,4 @@
-package dev.linkvault.source;
+package dev.linkvault;
 
 /** A name from a source that cannot be written safely; a per-file error, never fatal. */
 public class BadNameException extends IllegalArgumentException {

@@ -1,4 +1,4 @@
-package dev.linkvault.source;
+package dev.linkvault;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,0 +1,138 @@
+package dev.linkvault.ingest;
+
+import dev.linkvault.repo.BlobId;
+import dev.linkvault.repo.BlobStore;
+import dev.linkvault.repo.Repository;
+import dev.linkvault.source.Entry;
+import dev.linkvault.source.Source;
+import dev.linkvault.source.TransferException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * Where one file's content comes from, decided in one place, cheapest first:
+ * <ol>
+ *   <li>the catalog knows the entry's key with this fingerprint, and the blob it names is still a
+ *       regular file of the entry's size (one {@code lstat}: anything else is not trusted);</li>
+ *   <li>the source gives a SHA-1 it may be trusted with ({@link Source#trustsKnownSha1}) and that
+ *       blob is stored with that size and no collision variant;</li>
+ *   <li>an ETag alias stored before this run names a blob of that size; the source is asked for
+ *       the entry's ETag only when such aliases exist (for Nextcloud, asking may list the bucket:
+ *       a first snapshot never does);</li>
+ *   <li>else the content is read from the source and stored, a transfer that breaks off tried
+ *       again up to {@link #TRANSFER_ATTEMPTS} times in all.</li>
+ * </ol>
+ * It never links: the pipeline links the blob it returns.
+ */
+final class Resolver {
+    static final int TRANSFER_ATTEMPTS = 3;
+    private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    private final Repository repo;
+
+    /** How a content was found without reading it. */
+    enum Way { CATALOG, TRUSTED_CHECKSUM, ETAG_ALIAS }
+
+    /** What one entry's content came to. */
+    sealed interface Resolution {
+        BlobId blob();
+
+        long size();
+
+        /** The blob to file in the catalog under the entry's key and fingerprint, or null. */
+        BlobId remember();
+    }
+
+    /** Stored already: link it, read nothing. */
+    record Known(Way way, BlobId blob, long size, BlobId remember) implements Resolution {}
+
+    /**
+     * Read from the source now. {@code put} says whether it was new; {@code warning} is for the
+     * user (a SHA-1 collision, a file changed while read, a stale checksum), or null.
+     */
+    record Read(BlobStore.Put put, BlobId remember, String warning) implements Resolution {
+        @Override
+        public BlobId blob() {
+            return put.id();
+        }
+
+        @Override
+        public long size() {
+            return put.size();
+        }
+    }
+
+    Resolver(Repository repo) {
+        this.repo = repo;
+    }
+
+    Resolution resolve(Source s, Entry e) throws IOException {
+        Known known = known(s, e);
+        return known != null ? known : read(e);
+    }
+
+    private Known known(Source s, Entry e) throws IOException {
+        Optional<BlobId> cataloged = e.key() == null ? Optional.empty()
+                : repo.catalog().lookup(s.name(), e.key(), e.fingerprint(), s.keysArePaths());
+        if (cataloged.isPresent() && repo.blobs().intact(cataloged.get(), e.size())) {
+            return new Known(Way.CATALOG, cataloged.get(), e.size(), null);
+        }
+        // Trusted only where the source is told to: a stale checksum would link the wrong content.
+        if (e.size() > 0 && e.knownSha1() != null && s.trustsKnownSha1()) {
+            Optional<BlobId> bySum = repo.blobs().bySha1(e.knownSha1(), e.size());
+            if (bySum.isPresent()) {
+                return new Known(Way.TRUSTED_CHECKSUM, bySum.get(), e.size(), e.key() == null ? null : bySum.get());
+            }
+        }
+        // Without an alias stored before this run, learning ETags (a bucket listing) finds nothing.
+        if (e.size() > 0 && repo.blobs().hadAliases()) {
+            String etag = e.content().knownEtag();
+            Optional<BlobId> aliased = etag == null ? Optional.empty() : repo.blobs().byAlias(etag, e.size());
+            if (aliased.isPresent()) {
+                return new Known(Way.ETAG_ALIAS, aliased.get(), e.size(), e.key() == null ? null : aliased.get());
+            }
+        }
+        return null;
+    }
+
+    private Read read(Entry e) throws IOException {
+        // Nothing to read for an empty file (Nextcloud has such rows by the thousand); one that
+        // grows meanwhile changes its fingerprint and is read next run.
+        BlobStore.Put put = e.size() == 0 ? new BlobStore.Put(BlobId.EMPTY, 0, EMPTY_SHA256, BlobStore.Outcome.EMPTY)
+                : download(e);
+        boolean unchanged = e.content().stillMatches(e.fingerprint());
+        String warning = null;
+        if (put.outcome() == BlobStore.Outcome.COLLISION_INSERTED) {
+            warning = "SHA-1 collision: this content has the same SHA-1 (" + put.id().sha1()
+                    + ") as a different stored content; both are kept, this one as blob " + put.id();
+        } else if (!unchanged) {
+            warning = "changed while being read; stored as read, it will be read again next run";
+        } else if (e.knownSha1() != null && put.size() > 0 && !e.knownSha1().equals(put.id().sha1())) {
+            warning = "the source's checksum is stale (it says SHA-1 " + e.knownSha1() + ", the content read has "
+                    + put.id().sha1() + "); stored as read";
+        }
+        String etag = put.size() > 0 ? e.content().readEtag() : null;
+        if (etag != null) {
+            repo.blobs().addAlias(etag, put.id());
+        }
+        return new Read(put, unchanged && e.key() != null ? put.id() : null, warning);
+    }
+
+    private BlobStore.Put download(Entry e) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try (InputStream in = e.content().open()) {
+                return repo.blobs().put(in, e.mtime());
+            } catch (TransferException x) {
+                if (attempt == TRANSFER_ATTEMPTS) {
+                    throw new IOException(x.getMessage() + " (tried " + TRANSFER_ATTEMPTS + " times)", x);
+                }
+                try {
+                    Thread.sleep(200L << attempt);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    throw x;
+                }
+            }
+        }
+    }
+}
