@@ -1,0 +1,213 @@
+package dev.linkvault.source.nextcloud;
+
+import dev.linkvault.UserError;
+import dev.linkvault.config.Secrets;
+import dev.linkvault.config.SourceConfig;
+import dev.linkvault.source.TransferException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+
+/**
+ * The bucket side of a Nextcloud source: the S3 client (made on first use), the SSE-C key, the
+ * check of each bucket, one streamed GET per object checked against its single-part ETag, the
+ * ETags of a listing (made once many rows turned out unknown), and the pages of a bucket's keys
+ * for orphans. It knows no database row.
+ */
+final class NextcloudBucket implements AutoCloseable {
+    private final SourceConfig.Nextcloud config;
+    private final Supplier<S3Client> factory;
+    private final Path scratch;
+    private final long listAfter;
+    private S3Client client;
+    private SseC sseC;
+    private boolean sseCRead;
+    private final Map<String, BucketListing> listings = new HashMap<>();
+    /** Rows the catalog did not know so far this run; past {@link #listAfter}, buckets are listed for ETags. */
+    private final AtomicLong unknownRows = new AtomicLong();
+
+    NextcloudBucket(SourceConfig.Nextcloud config, Supplier<S3Client> factory, Path scratch, long listAfter) {
+        this.config = config;
+        this.factory = factory;
+        this.scratch = scratch;
+        this.listAfter = listAfter;
+    }
+
+    private String name() {
+        return config.name();
+    }
+
+    synchronized S3Client s3() {
+        if (client == null) {
+            client = factory.get();
+        }
+        return client;
+    }
+
+    /** The SSE-C key and its MD5, both base64, as every GET sends them. */
+    private record SseC(String key, String keyMd5) {}
+
+    /** Read once: the key file or variable does not change during a run. */
+    synchronized SseC sseC() {
+        if (!sseCRead) {
+            String k = Secrets.read(config.s3().sseCKey(), "the SSE-C key");
+            if (k != null) {
+                byte[] raw;
+                try {
+                    raw = Base64.getDecoder().decode(k);
+                } catch (IllegalArgumentException e) {
+                    raw = new byte[0];
+                }
+                if (raw.length != 32) {
+                    throw new UserError("the SSE-C key of source '" + name() + "' is not 32 bytes in base64 (as"
+                            + " Nextcloud's 'sse_c_key' is); check s3.sse-c-key-env or s3.sse-c-key-file");
+                }
+                sseC = new SseC(k, Base64.getEncoder().encodeToString(dev.linkvault.Digests.of("MD5").digest(raw)));
+            }
+            sseCRead = true;
+        }
+        return sseC;
+    }
+
+    void check(String bucket) throws IOException {
+        try {
+            s3().headBucket(b -> b.bucket(bucket));
+        } catch (NoSuchBucketException e) {
+            throw new IOException("bucket '" + bucket + "' of source '" + name() + "' does not exist"
+                    + (config.s3().endpoint() == null ? "" : " at " + config.s3().endpoint()) + "; check s3.bucket");
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new IOException("bucket '" + bucket + "' of source '" + name() + "' does not exist; check s3.bucket");
+            }
+            if (e.statusCode() == 403) {
+                throw new IOException("access to bucket '" + bucket + "' of source '" + name() + "' is denied; check the"
+                        + " S3 keys (s3.access-key-env, s3.secret-key-env)");
+            }
+            throw new IOException("bucket '" + bucket + "' of source '" + name() + "': " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("cannot reach S3 for source '" + name() + "'"
+                    + (config.s3().endpoint() == null ? "" : " at " + config.s3().endpoint()) + ": " + e.getMessage()
+                    + "; check s3.endpoint and the network", e);
+        }
+    }
+
+    /** The object's ETag from a listing of the bucket, made once many rows turned out unknown; or null. */
+    String knownEtag(String bucket, String key) throws IOException {
+        if (unknownRows.incrementAndGet() <= listAfter) {
+            return null;
+        }
+        BucketListing l;
+        synchronized (this) {
+            l = listings.computeIfAbsent(bucket, b -> new BucketListing(s3(), b, config.s3().objectPrefix(), scratch));
+        }
+        String e = l.etag(key);
+        return e == null || e.isEmpty() ? null : e;
+    }
+
+    /** What a GET gave: the bytes, checked as they come, and the ETag the server sent. */
+    record Download(InputStream bytes, String etag) {}
+
+    /** One object, with a single streamed GET (with the SSE-C key when the bucket needs one). */
+    Download get(String bucket, String key) throws IOException {
+        GetObjectRequest.Builder r = GetObjectRequest.builder().bucket(bucket).key(key);
+        SseC sseC = sseC();
+        if (sseC != null) {
+            r.sseCustomerAlgorithm("AES256").sseCustomerKey(sseC.key()).sseCustomerKeyMD5(sseC.keyMd5());
+        }
+        try {
+            ResponseInputStream<GetObjectResponse> in = s3().getObject(r.build());
+            GetObjectResponse resp = in.response();
+            String etag = resp.eTag() == null ? "" : resp.eTag().replace("\"", "");
+            // A single-part upload without KMS or SSE-C has the MD5 of its bytes as ETag.
+            boolean md5 = etag.matches("[0-9a-f]{32}") && sseC == null && resp.serverSideEncryption() != ServerSideEncryption.AWS_KMS
+                    && resp.serverSideEncryption() != ServerSideEncryption.AWS_KMS_DSSE;
+            return new Download(new CheckedDownload(in, md5 ? etag : null, bucket, key), etag.isEmpty() ? null : etag);
+        } catch (NoSuchKeyException e) {
+            throw new IOException("object " + key + " is missing from bucket " + bucket
+                    + " (the database row points at an object that is gone)");
+        } catch (SdkException e) {
+            throw new IOException("cannot download " + key + " from bucket " + bucket + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every object under the object prefix, a page (1,000 keys) at a time. */
+    void pages(String bucket, Consumer<java.util.List<S3Object>> page) throws IOException {
+        try {
+            for (var p : s3().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(config.s3().objectPrefix()).maxKeys(1000))) {
+                page.accept(p.contents());
+            }
+        } catch (SdkException e) {
+            throw new IOException("listing the bucket of source '" + name() + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An object's bytes as they arrive: a failure while reading is a {@link TransferException}
+     * (tried again), and so are bytes whose MD5 differs from a single-part ETag.
+     */
+    private static final class CheckedDownload extends java.io.FilterInputStream {
+        private final MessageDigest md5 = dev.linkvault.Digests.of("MD5");
+        private final String expected;
+        private final String what;
+
+        CheckedDownload(InputStream in, String expectedMd5, String bucket, String key) {
+            super(in);
+            this.expected = expectedMd5;
+            this.what = key + " from bucket " + bucket;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = super.read(b, off, len);
+            } catch (IOException | SdkException e) {
+                throw new TransferException("download of " + what + " broke off: " + e.getMessage(), e);
+            }
+            if (n > 0 && expected != null) {
+                md5.update(b, off, n);
+            } else if (n < 0 && expected != null) {
+                String got = HexFormat.of().formatHex(md5.digest());
+                if (!got.equals(expected)) {
+                    throw new TransferException("download of " + what + " was damaged in transit (MD5 " + got
+                            + ", the server's ETag says " + expected + ")", null);
+                }
+            }
+            return n;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        listings.values().forEach(BucketListing::close);
+        listings.clear();
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+}
