@@ -40,10 +40,10 @@ final class VerifyCommand implements Callable<Integer> {
                 quarantine(repo, v);
             }
             if (repair) {
-                long[] n = v.repair(p -> top.out.println("repair: " + p.where() + ": " + p.what()));
-                top.out.println("repair: " + Units.count(n[0]) + " paths relinked to their blob"
-                        + (n[1] > 0 ? ", " + Units.count(n[1]) + " left (their blob is not stored intact)" : ""));
-                if (n[0] > 0) {
+                Verifier.Repaired n = v.repair(p -> top.out.println("repair: " + p.where() + ": " + p.what()));
+                top.out.println("repair: " + Units.count(n.relinked()) + " paths relinked to their blob"
+                        + (n.left() > 0 ? ", " + Units.count(n.left()) + " left (their blob is not stored intact)" : ""));
+                if (n.relinked() > 0) {
                     top.out.println("run verify again to confirm the repair");
                 }
             }

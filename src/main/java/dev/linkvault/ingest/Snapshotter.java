@@ -135,7 +135,8 @@ public final class Snapshotter {
 
     private Thread startEstimator(List<Source> sources) {
         Thread t = new Thread(() -> {
-            long[] fb = new long[2];
+            java.util.concurrent.atomic.AtomicLong files = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
             Sink counting = new Sink() {
                 @Override
                 public void entry(Entry e) throws InterruptedException {
@@ -143,8 +144,8 @@ public final class Snapshotter {
                         throw new InterruptedException();
                     }
                     if (e.type() == Entry.Type.FILE) {
-                        fb[0]++;
-                        fb[1] += e.size();
+                        files.incrementAndGet();
+                        bytes.addAndGet(e.size());
                     }
                 }
 
@@ -156,16 +157,16 @@ public final class Snapshotter {
             };
             try {
                 for (Source s : sources) {
-                    long[] cheap = s.estimate();
+                    Source.Estimate cheap = s.estimate();
                     if (cheap != null) {
-                        fb[0] += cheap[0];
-                        fb[1] += cheap[1];
+                        files.addAndGet(cheap.files());
+                        bytes.addAndGet(cheap.bytes());
                     } else {
                         s.scan(counting);
                     }
                 }
-                counters.estimatedBytes.set(fb[1]);
-                counters.estimatedFiles.set(fb[0]);
+                counters.estimatedBytes.set(bytes.get());
+                counters.estimatedFiles.set(files.get());
             } catch (IOException | InterruptedException | RuntimeException e) {
                 // no estimate then; the run itself reports real problems
             }

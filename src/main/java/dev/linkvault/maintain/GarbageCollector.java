@@ -26,13 +26,22 @@ public final class GarbageCollector {
         void removed(Path file, long size);
     }
 
+    /** What a run counts as it goes. */
+    private static final class Tally {
+        long scanned;
+        long removed;
+        long copies;
+        long aliases;
+        long bytes;
+    }
+
     public GarbageCollector(Repository repo) {
         this.repo = repo;
     }
 
     public Result run(boolean dryRun, Listener listener) throws IOException {
         long start = System.nanoTime();
-        long[] n = new long[5]; // scanned, removed, copies, aliases, bytes
+        Tally n = new Tally();
         boolean hasAliases = StoreScan.hasAliases(repo.etagDir());
         try (InodeIndex aliases = hasAliases ? new InodeIndex(repo.tmpDir()) : null) {
             if (aliases != null) {
@@ -53,19 +62,19 @@ public final class GarbageCollector {
             });
             collect(group, aliases, dryRun, listener, n);
         }
-        if (n[1] > 0 && !dryRun) {
+        if (n.removed > 0 && !dryRun) {
             repo.catalog().commit();
         }
-        return new Result(n[0], n[1], n[2], n[3], n[4], repo.leftoversRemoved(),
+        return new Result(n.scanned, n.removed, n.copies, n.aliases, n.bytes, repo.leftoversRemoved(),
                 (System.nanoTime() - start) / 1_000_000, dryRun);
     }
 
     private void collect(List<StoreScan.StoredFile> group, InodeIndex aliases, boolean dryRun, Listener listener,
-                         long[] n) throws IOException {
+                         Tally n) throws IOException {
         if (group.isEmpty()) {
             return;
         }
-        n[0]++;
+        n.scanned++;
         boolean anyUsed = false;
         List<List<Path>> aliasesOf = new ArrayList<>();
         for (StoreScan.StoredFile f : group) {
@@ -90,9 +99,13 @@ public final class GarbageCollector {
                 }
             }
             listener.removed(f.path(), f.size());
-            n[f.copy() == 0 ? 1 : 2]++;
-            n[3] += aliasesOf.get(i).size();
-            n[4] += f.size();
+            if (f.copy() == 0) {
+                n.removed++;
+            } else {
+                n.copies++;
+            }
+            n.aliases += aliasesOf.get(i).size();
+            n.bytes += f.size();
         }
     }
 

@@ -77,6 +77,19 @@ public final class Verifier {
         }
     }
 
+    /** What a run counts as it goes. */
+    private static final class Tally {
+        long blobs;
+        long bytes;
+        long aliases;
+        long snapshots;
+        long paths;
+        long problems;
+    }
+
+    /** What {@link #repair} did: paths relinked, and paths left because their blob is not stored intact. */
+    public record Repaired(long relinked, long left) {}
+
     public Verifier(Repository repo) {
         this.repo = repo;
     }
@@ -90,9 +103,9 @@ public final class Verifier {
     }
 
     public Result run(Subset subset, Consumer<Problem> out) throws IOException {
-        long[] n = new long[6]; // blobs, bytes, aliases, snapshots, paths, problems
+        Tally n = new Tally();
         Consumer<Problem> report = p -> {
-            n[5]++;
+            n.problems++;
             out.accept(p);
         };
         Set<String> damaged = new HashSet<>();
@@ -122,8 +135,8 @@ public final class Verifier {
                     } catch (NoSuchFileException gone) {
                         return; // removed since the listing: a gc beside this verify, not damage
                     }
-                    n[0]++;
-                    n[1] += f.size();
+                    n.blobs++;
+                    n.bytes += f.size();
                     if (why != null) {
                         damaged.add(f.blob().toString());
                         damagedBlobs.add(f);
@@ -134,7 +147,7 @@ public final class Verifier {
             if (inodes != null) {
                 inodes.ready();
                 StoreScan.aliases(repo.etagDir(), a -> {
-                    n[2]++;
+                    n.aliases++;
                     if (inodes.blobOf(a.inode()) == null) {
                         report.accept(new Problem(repo.root().relativize(a.path()).toString(),
                                 "ETag alias is not a link to any blob (its blob was replaced or removed)"));
@@ -146,14 +159,14 @@ public final class Verifier {
             if (s.state() != Repository.State.COMPLETE && s.state() != Repository.State.DAMAGED) {
                 continue;
             }
-            n[3]++;
+            n.snapshots++;
             Path tree = repo.tree(s.name());
             long expected = s.summary() == null ? 1024 : s.summary().files() + s.summary().dirs() + s.summary().symlinks();
             PathSet listed = new PathSet(expected);
             long[] missing = {0};
             try {
                 Manifest.read(repo.manifest(s.name()), item -> {
-                    n[4]++;
+                    n.paths++;
                     listed.add(item.path());
                     String why = checkPath(tree, item, damaged);
                     if (why != null) {
@@ -169,12 +182,12 @@ public final class Verifier {
                         + " from (cp -a)"));
                 continue;
             } catch (NoSuchFileException gone) {
-                n[3]--;
+                n.snapshots--;
                 continue; // forgotten since the listing
             }
-            extraPaths(s.name(), tree, listed, n[4], missing[0], report);
+            extraPaths(s.name(), tree, listed, missing[0], report);
         }
-        return new Result(n[0], n[1], n[2], n[3], n[4], n[5]);
+        return new Result(n.blobs, n.bytes, n.aliases, n.snapshots, n.paths, n.problems);
     }
 
     /**
@@ -182,7 +195,7 @@ public final class Verifier {
      * the manifest's paths go into a Bloom filter, so a path it says is absent is surely not
      * listed; the counts tell of any that a false "present" hid.
      */
-    private void extraPaths(String snapshot, Path tree, PathSet listed, long pathsBefore, long missing,
+    private void extraPaths(String snapshot, Path tree, PathSet listed, long missing,
                             Consumer<Problem> report) throws IOException {
         long listedHere = listed.count();
         long[] seen = {0, 0}; // paths in the tree, of them named as extra
@@ -315,10 +328,9 @@ public final class Verifier {
      * inode, or was replaced by hand) to the stored blob, when that blob re-hashes to its name.
      * Needs the writer lock. Paths whose blob is not stored (yet) are left and counted.
      *
-     * @return {relinked, left}
      */
-    public long[] repair(Consumer<Problem> out) throws IOException {
-        long[] n = new long[2];
+    public Repaired repair(Consumer<Problem> out) throws IOException {
+        long[] n = new long[2]; // relinked, left: counted inside the manifest visitor
         Set<String> good = new HashSet<>();
         Set<String> bad = new HashSet<>();
         for (Repository.SnapshotInfo s : repo.snapshots()) {
@@ -356,7 +368,7 @@ public final class Verifier {
                 out.accept(new Problem(s.name() + ":" + item.path(), "relinked to its blob " + item.blob()));
             });
         }
-        return n;
+        return new Repaired(n[0], n[1]);
     }
 
     /** Null when the file re-hashes to its blob's name, else what is wrong. */

@@ -42,6 +42,15 @@ public final class StoreScan {
     /**
      * Visits the blobs of the fan-out folders whose number (0-255, from the two hex digits)
      * {@code fanout} accepts.
+     *
+     * <p>The order is the contract {@link dev.linkvault.maintain.GarbageCollector} relies on: the
+     * fan-out folders in name order, and in each the files sorted by blob name, then by copy
+     * number. So a blob and its overflow copies ({@code <name>}, {@code <name>.1}, {@code .2}, ...)
+     * always come one after another, the blob itself first, whatever order the directory lists
+     * them in, and a visitor that must decide a blob together with its copies (gc: the blob stays
+     * while any copy is used) needs to hold only the current group. A collision variant
+     * ({@code <name>-<sha256>}) is another blob and forms a group of its own. A file that vanishes
+     * between the listing and its {@code lstat} (removed meanwhile) is not visited.
      */
     public static void blobs(Path sha1Dir, IntPredicate fanout, Visitor<StoredFile> visitor) throws IOException {
         for (Path dir : sorted(sha1Dir)) {

@@ -26,7 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Copies a file or folder out of a snapshot into a plain, independent tree: contents checked
@@ -80,6 +80,17 @@ public final class Restorer {
         }
     }
 
+    /** What a restore counts as it goes, from several copying threads. */
+    private static final class Tally {
+        final AtomicLong files = new AtomicLong();
+        final AtomicLong dirs = new AtomicLong();
+        final AtomicLong symlinks = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final AtomicLong skipped = new AtomicLong();
+        final AtomicLong renamed = new AtomicLong();
+    }
+
     public Restorer(Repository repo) {
         this.repo = repo;
     }
@@ -108,8 +119,7 @@ public final class Restorer {
             });
             options.progress().total(t[0], t[1]);
         }
-        // files, dirs, symlinks, bytes, errors, skipped, renamed
-        AtomicLongArray n = new AtomicLongArray(7);
+        Tally n = new Tally();
         Copier copier = new Copier(Math.max(1, options.workers()));
         Path mapTmp = options.sanitize() ? renameMapTmp(options) : null;
         // The names' work file goes where a kill -9 leaves nothing for good: .data/tmp, which every
@@ -128,7 +138,7 @@ public final class Restorer {
                         RelPath given = names.give(rel, item.type() == Manifest.Type.DIR);
                         if (!given.name().equals(rel.name())) {
                             // Only a name of its own that changed; below a renamed folder the path follows it.
-                            n.incrementAndGet(6);
+                            n.renamed.incrementAndGet();
                             Manifest.escape(rel.toString(), renames);
                             renames.write('\t');
                             Manifest.escape(given.toString(), renames);
@@ -140,35 +150,35 @@ public final class Restorer {
                     switch (item.type()) {
                         case DIR -> {
                             makeDirs(target, realTo);
-                            n.incrementAndGet(1);
+                            n.dirs.incrementAndGet();
                         }
                         case FILE -> copier.run(() -> {
                             try {
                                 makeDirs(target.getParent(), realTo);
                                 boolean copied = copy(p.under(tree), target, item, options);
-                                n.incrementAndGet(copied ? 0 : 5);
-                                n.addAndGet(3, copied ? item.size() : 0);
+                                (copied ? n.files : n.skipped).incrementAndGet();
+                                n.bytes.addAndGet(copied ? item.size() : 0);
                                 if (options.progress() != null) {
                                     options.progress().file(item.size(), !copied);
                                 }
                             } catch (IOException e) {
-                                n.incrementAndGet(4);
+                                n.errors.incrementAndGet();
                                 problems.error(p.toString(), failure(e, target));
                             }
                         });
                         case SYMLINK -> {
                             makeDirs(target.getParent(), realTo);
                             symlink(target, item, options.existing() != Existing.KEEP);
-                            n.incrementAndGet(2);
+                            n.symlinks.incrementAndGet();
                         }
                     }
                 } catch (IOException e) {
-                    n.incrementAndGet(4);
+                    n.errors.incrementAndGet();
                     problems.error(p.toString(), failure(e, rel.under(realTo)));
                 }
             });
             copier.finish();
-            if (n.get(0) + n.get(1) + n.get(2) + n.get(4) + n.get(5) == 0) {
+            if (n.files.get() + n.dirs.get() + n.symlinks.get() + n.errors.get() + n.skipped.get() == 0) {
                 throw new UserError("snapshot " + ref.snapshot() + " has no path '" + base + "'; list it with:"
                         + " linkvault ls " + ref.snapshot());
             }
@@ -199,13 +209,13 @@ public final class Restorer {
             throw e;
         }
         if (mapTmp != null) {
-            if (n.get(6) > 0) {
+            if (n.renamed.get() > 0) {
                 Files.move(mapTmp, options.renameMap(), StandardCopyOption.REPLACE_EXISTING);
             } else {
                 Files.deleteIfExists(mapTmp);
             }
         }
-        return new Result(n.get(0), n.get(1), n.get(2), n.get(3), n.get(4), n.get(5), n.get(6));
+        return new Result(n.files.get(), n.dirs.get(), n.symlinks.get(), n.bytes.get(), n.errors.get(), n.skipped.get(), n.renamed.get());
     }
 
     /**

@@ -36,12 +36,15 @@ public interface Source extends AutoCloseable {
     void scan(Sink sink) throws IOException, InterruptedException;
 
     /**
-     * How many files and bytes a scan would deliver, {files, bytes}, if the source can tell more
-     * cheaply than by scanning (which is what happens when this gives null). For a progress estimate.
+     * How many files and bytes a scan would deliver, if the source can tell more cheaply than by
+     * scanning (which is what happens when this gives null). For a progress estimate.
      */
-    default long[] estimate() throws IOException {
+    default Estimate estimate() throws IOException {
         return null;
     }
+
+    /** Files and bytes a scan would deliver. */
+    record Estimate(long files, long bytes) {}
 
     /**
      * Tells of stored bytes no name refers to (objects without a row, files without a row), one

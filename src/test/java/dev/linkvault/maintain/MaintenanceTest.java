@@ -241,4 +241,33 @@ class MaintenanceTest extends VaultTest {
         assertEquals(4.0, s.dedupRatio(), 1e-9);
         assertEquals(List.of(10L, 0L), s.snapshots().stream().map(Stats.PerSnapshot::newBytes).toList());
     }
+
+    @Test
+    void aBlobAndItsOverflowCopiesAreDecidedTogetherWhateverOrderTheFolderListsThem() throws IOException {
+        Path fan = Files.createDirectories(vault.resolve(".data/sha1/ab"));
+        String a = "00" + "1".repeat(36);
+        String b = "00" + "2".repeat(36);
+        String c = "ff" + "3".repeat(36);
+        // made in an interleaved order; ext4 lists a folder in hash order anyway
+        for (String name : new String[] {a + ".2", b, c + ".1", a, b + ".1", c, a + ".1", b + ".2"}) {
+            Files.writeString(fan.resolve(name), "copy of " + name.substring(0, 38));
+            Files.setPosixFilePermissions(fan.resolve(name), PosixFilePermissions.fromString("r--r--r--"));
+        }
+        List<String> order = new ArrayList<>();
+        dev.linkvault.repo.StoreScan.blobs(vault.resolve(".data/sha1"), f -> true,
+                f -> order.add(f.blob().sha1().substring(2) + "." + f.copy()));
+        assertEquals(List.of(a + ".0", a + ".1", a + ".2", b + ".0", b + ".1", b + ".2", c + ".0", c + ".1"), order);
+
+        // Only copy 2 of a, copy 1 of b and nothing of c are used by a snapshot.
+        Path tree = Files.createDirectories(vault.resolve("snapshots/hand/docs"));
+        Files.createLink(tree.resolve("x"), fan.resolve(a + ".2"));
+        Files.createLink(tree.resolve("y"), fan.resolve(b + ".1"));
+        gc(false);
+        assertTrue(Files.exists(fan.resolve(a)), "a blob stays while any of its copies is used");
+        assertFalse(Files.exists(fan.resolve(a + ".1")), "an unused copy goes");
+        assertTrue(Files.exists(fan.resolve(a + ".2")));
+        assertTrue(Files.exists(fan.resolve(b)) && Files.exists(fan.resolve(b + ".1")));
+        assertFalse(Files.exists(fan.resolve(b + ".2")));
+        assertFalse(Files.exists(fan.resolve(c)) || Files.exists(fan.resolve(c + ".1")), "an unused blob goes with its copies");
+    }
 }

@@ -443,7 +443,7 @@ final class MycloudIndex implements AutoCloseable {
      * {@code users} names (all when empty), the Trash when {@code trash}, every orphaned subtree.
      * One pass over the work file and no file touched: for the progress display's estimate.
      */
-    synchronized long[] count(List<String> users, boolean trash) throws SQLException {
+    synchronized dev.linkvault.source.Source.Estimate count(List<String> users, boolean trash) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT count(*), coalesce(sum(r.size), 0) FROM rows r JOIN rows t"
                 + " ON t.auto = r.top WHERE r.dir = 0 AND (t.root IN ('parent', 'cycle')");
         if (trash) {
@@ -462,7 +462,7 @@ final class MycloudIndex implements AutoCloseable {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2)};
+                return new dev.linkvault.source.Source.Estimate(rs.getLong(1), rs.getLong(2));
             }
         }
     }

@@ -372,7 +372,7 @@ public final class MycloudSource implements Source {
 
     /** From the rows alone (a scan would stat every file), when no include/ignore rule could change it. */
     @Override
-    public long[] estimate() throws IOException {
+    public Estimate estimate() throws IOException {
         if (!config.include().isEmpty() || !config.ignore().isEmpty()) {
             return null;
         }

@@ -342,9 +342,9 @@ class MycloudSourceTest extends VaultTest {
                     @Override
                     public void note(List<String> path, String message) {}
                 });
-                long[] estimate = source.estimate();
-                assertEquals(counted[0], estimate[0], "files, trash " + cfg.trash() + ", users " + cfg.users());
-                assertEquals(counted[1], estimate[1], "bytes, trash " + cfg.trash() + ", users " + cfg.users());
+                dev.linkvault.source.Source.Estimate estimate = source.estimate();
+                assertEquals(counted[0], estimate.files(), "files, trash " + cfg.trash() + ", users " + cfg.users());
+                assertEquals(counted[1], estimate.bytes(), "bytes, trash " + cfg.trash() + ", users " + cfg.users());
             }
         }
     }
