@@ -350,6 +350,25 @@ class MycloudSourceTest extends VaultTest {
     }
 
     @Test
+    void includeAndIgnoreBehaveAsForALocalFolder() throws Exception {
+        String u = dump.root("auth0|only");
+        String photos = dump.dir(u, "Photos");
+        dump.file(photos, "a.jpg", "photo", SHARDED, null);
+        String music = dump.dir(u, "Music");
+        dump.file(music, "b.mp3", "song", SHARDED, null);
+        dump.dir(u, "Empty");
+        SourceConfig.Mycloud base = config(false, List.of());
+        snapshot("inc", new SourceConfig.Mycloud(base.name(), base.indexDb(), base.files(), false, List.of(),
+                List.of("Photos/"), List.of()));
+        assertEquals(List.of("mycloud", "mycloud/Photos", "mycloud/Photos/a.jpg"), List.copyOf(manifest("inc").keySet()),
+                "no folders outside the include, not even empty ones");
+        snapshot("ign", new SourceConfig.Mycloud(base.name(), base.indexDb(), base.files(), false, List.of(),
+                List.of(), List.of("Photos$")));
+        assertEquals(List.of("mycloud", "mycloud/Empty", "mycloud/Music", "mycloud/Music/b.mp3"),
+                List.copyOf(manifest("ign").keySet()), "an ignored folder goes with all in it");
+    }
+
+    @Test
     void deepTreesAreRebuiltWithoutRecursionTrouble() throws Exception {
         String u = dump.root("auth0|only");
         String parent = u;
