@@ -59,9 +59,10 @@ final class ForgetCommand implements Callable<Integer> {
                         String.join(", ", d.reasons()));
             }
             for (Forgetter.Incomplete i : plan.incomplete()) {
-                top.out.printf("%-7s %-24s incomplete, %d days old%s%n", i.remove() ? "remove" : "keep",
-                        i.name() + Repository.PARTIAL, i.age().toDays(),
-                        i.remove() ? "" : " (within the grace period: the next snapshot run resumes it)");
+                top.out.printf("%-7s %-24s %s, %d days old%s%n", i.remove() ? "remove" : "keep",
+                        i.failed() ? i.name() : i.name() + Repository.PARTIAL, i.failed() ? "failed" : "incomplete",
+                        i.age().toDays(), i.remove() ? "" : i.failed() ? " (within the grace period; never a keeper)"
+                                : " (within the grace period: the next snapshot run resumes it)");
             }
             for (String u : plan.unmanaged()) {
                 top.out.printf("%-7s %-24s unmanaged: no manifest (adopt it with init --adopt)%n", "keep", u);

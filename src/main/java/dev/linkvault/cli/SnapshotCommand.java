@@ -72,7 +72,8 @@ final class SnapshotCommand implements Callable<Integer> {
             Snapshotter snapshotter = new Snapshotter(repo, Clock.systemDefaultZone(), progress);
             progress.watch(snapshotter.counters());
             Snapshotter.Result r = snapshotter.run(sources,
-                    new Snapshotter.Options(name, config.snapshotName(), ZoneId.systemDefault(), n), cancel);
+                    new Snapshotter.Options(name, config.snapshotName(), ZoneId.systemDefault(), n, config.maxErrorRatio()),
+                    cancel);
             progress.close();
             if (r.interrupted()) {
                 top.err.println("snapshot " + r.name() + " interrupted; run the same command again to finish it"
@@ -93,10 +94,17 @@ final class SnapshotCommand implements Callable<Integer> {
             if (json) {
                 top.out.println(new ObjectMapper().writeValueAsString(s));
             } else {
-                top.out.println("snapshot " + s.name() + " complete: " + Units.count(s.files()) + " files ("
+                top.out.println("snapshot " + s.name() + (s.failed() ? " failed: " : " complete: ") + Units.count(s.files()) + " files ("
                         + Units.bytes(s.bytes()) + "), " + Units.count(s.filesRead()) + " read, "
                         + Units.count(s.newBlobs()) + " new blobs (" + Units.bytes(s.newBytes()) + "), "
                         + s.errors() + " errors, " + Units.duration(s.durationMillis()));
+            }
+            if (s.failed()) {
+                top.err.println("linkvault: snapshot " + s.name() + " failed: " + s.errors() + " of " + (s.files()
+                        + s.errors()) + " files had errors (more than max-error-ratio " + config.maxErrorRatio()
+                        + "); it is kept as 'failed', which forget never counts as a keeper; fix the cause named"
+                        + " above and run snapshot again");
+                return ExitCodes.FATAL;
             }
             return s.errors() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
         } finally {

@@ -37,13 +37,14 @@ final class SnapshotsCommand implements Callable<Integer> {
                 top.out.println(m.writeValueAsString(arr));
                 return ExitCodes.OK;
             }
-            String fmt = "%-22s %-10s %12s %10s %10s %9s%n";
-            top.out.printf(fmt, "NAME", "STATE", "FILES", "SIZE", "NEW", "DURATION");
+            String fmt = "%-22s %-10s %12s %10s %10s %9s %7s%n";
+            top.out.printf(fmt, "NAME", "STATE", "FILES", "SIZE", "NEW", "DURATION", "ERRORS");
             for (Repository.SnapshotInfo s : all) {
                 SnapshotSummary x = s.summary();
                 top.out.printf(fmt, s.name(), s.state().name().toLowerCase(),
                         x == null ? "-" : Units.count(x.files()), x == null ? "-" : Units.bytes(x.bytes()),
-                        x == null ? "-" : Units.bytes(x.newBytes()), x == null ? "-" : Units.duration(x.durationMillis()));
+                        x == null ? "-" : Units.bytes(x.newBytes()), x == null ? "-" : Units.duration(x.durationMillis()),
+                        x == null ? "-" : Units.count(x.errors()));
             }
             if (all.isEmpty()) {
                 top.out.println("(no snapshots yet: take one with linkvault -c FILE snapshot)");

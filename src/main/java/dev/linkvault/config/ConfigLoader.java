@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 /** Reads the YAML config into a {@link Config}; every mistake is one {@link UserError} naming the key and the fix. */
 public final class ConfigLoader {
     private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+@-]{0,99}");
-    private static final Set<String> TOP_KEYS = Set.of("repository", "snapshot-name", "workers", "sources", "retention");
+    private static final Set<String> TOP_KEYS = Set.of("repository", "snapshot-name", "workers", "sources", "retention",
+            "max-error-ratio");
     private static final Set<String> RETENTION_KEYS = Set.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly",
             "keep-monthly", "keep-yearly", "keep-within");
     private static final Set<String> LOCAL_KEYS = Set.of("type", "name", "path", "include", "ignore",
@@ -89,6 +90,15 @@ public final class ConfigLoader {
             }
             workers = w.asInt();
         }
+        double maxErrorRatio = Config.DEFAULT_MAX_ERROR_RATIO;
+        if (root.has("max-error-ratio")) {
+            JsonNode r = root.get("max-error-ratio");
+            if (!r.isNumber() || r.asDouble() < 0 || r.asDouble() > 1) {
+                throw fail("max-error-ratio", "must be a number from 0 to 1 (the share of files with errors above"
+                        + " which a snapshot is 'failed'; default 0.5)");
+            }
+            maxErrorRatio = r.asDouble();
+        }
         JsonNode list = root.get("sources");
         if (list == null || !list.isArray() || list.isEmpty()) {
             throw fail("sources", "give a list with at least one source, for example:"
@@ -110,7 +120,8 @@ public final class ConfigLoader {
             }
             sources.add(s);
         }
-        return new Config(file, repository, pattern, workers, List.copyOf(sources), retention(root.get("retention")));
+        return new Config(file, repository, pattern, workers, List.copyOf(sources), retention(root.get("retention")),
+                maxErrorRatio);
     }
 
     private Config.RetentionConfig retention(JsonNode n) {

@@ -54,7 +54,17 @@ public final class Snapshotter {
      * @param name        the snapshot name asked for, or null for one made from {@code namePattern}
      * @param namePattern a {@link DateTimeFormatter} pattern, applied to now in {@code zone}
      */
-    public record Options(String name, String namePattern, ZoneId zone, int workers) {}
+    public record Options(String name, String namePattern, ZoneId zone, int workers, double maxErrorRatio) {
+        public Options(String name, String namePattern, ZoneId zone, int workers) {
+            this(name, namePattern, zone, workers, DEFAULT_MAX_ERROR_RATIO);
+        }
+    }
+
+    /**
+     * A snapshot more than this share of whose files had errors is published as {@code failed}:
+     * a store that was down for the night must not leave a hollow snapshot that counts as a keeper.
+     */
+    public static final double DEFAULT_MAX_ERROR_RATIO = 0.5;
 
     /** How a run ended: {@code summary} is null when it was interrupted. */
     public record Result(String name, SnapshotSummary summary, boolean interrupted) {}
@@ -96,10 +106,12 @@ public final class Snapshotter {
                 return new Result(name, null, true);
             }
             Instant end = clock.instant();
+            long errors = counters.errors.get();
+            boolean failed = errors > 0 && errors > options.maxErrorRatio() * (errors + counters.files.get());
             summary = new SnapshotSummary(name, started.toString(), end.toString(),
                     Duration.between(started, end).toMillis(), counters.files.get(), counters.dirs.get(),
                     counters.symlinks.get(), counters.bytes.get(), counters.filesRead.get(), counters.bytesRead.get(),
-                    counters.newBlobs.get(), counters.newBytes.get(), counters.errors.get(), resumed);
+                    counters.newBlobs.get(), counters.newBytes.get(), errors, resumed, failed);
             manifest.finish(summary);
         } finally {
             if (estimator != null) {
@@ -186,6 +198,9 @@ public final class Snapshotter {
         record Failed(String path, String message) implements Outcome {}
 
         record Noted(String path, String message) implements Outcome {}
+
+        /** Not worked on: the run is stopping for a reason it reports once. */
+        record Skipped() implements Outcome {}
 
         record End() implements Outcome {}
     }
@@ -295,12 +310,16 @@ public final class Snapshotter {
 
         /** Runs work on one entry: every failure becomes that entry's error, or stops the run if it is the repository's. */
         private Outcome guarded(RelPath p, Work work) {
+            if (fatal.get() != null) {
+                return new Outcome.Skipped(); // the run is stopping: what is queued is not worked on
+            }
             try {
                 return work.run();
             } catch (BlobStore.RepositoryWriteException | UserError x) {
-                // the repository cannot be written, or a setting is wrong: the same for every file
+                // the repository cannot be written, a setting is wrong, the store is down: the same
+                // for every file, so the run stops and says it once
                 fatal.compareAndSet(null, x);
-                return new Outcome.Failed(p.toString(), x.getMessage());
+                return new Outcome.Skipped();
             } catch (IOException | UncheckedIOException x) {
                 return new Outcome.Failed(p.toString(), dev.linkvault.IoErrors.readReason(x));
             } catch (RuntimeException bug) {

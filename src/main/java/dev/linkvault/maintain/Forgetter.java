@@ -25,8 +25,8 @@ public final class Forgetter {
         }
     }
 
-    /** An incomplete snapshot, its age, and whether it goes. */
-    public record Incomplete(String name, Duration age, boolean remove) {}
+    /** An incomplete or failed snapshot, its age, and whether it goes. */
+    public record Incomplete(String name, Duration age, boolean remove, boolean failed) {}
 
     public Forgetter(Repository repo) {
         this.repo = repo;
@@ -42,7 +42,11 @@ public final class Forgetter {
                 case INCOMPLETE -> {
                     Path tree = repo.partialTree(s.name());
                     Duration age = Duration.between(Files.getLastModifiedTime(tree).toInstant(), now);
-                    incomplete.add(new Incomplete(s.name(), age, age.compareTo(incompleteGrace) > 0));
+                    incomplete.add(new Incomplete(s.name(), age, age.compareTo(incompleteGrace) > 0, false));
+                }
+                case FAILED -> {
+                    Duration age = Duration.between(Instant.parse(s.summary().finished()), now);
+                    incomplete.add(new Incomplete(s.name(), age, age.compareTo(incompleteGrace) > 0, true));
                 }
                 case UNMANAGED -> unmanaged.add(s.name());
             }
@@ -60,8 +64,8 @@ public final class Forgetter {
         }
         for (Incomplete i : plan.incomplete()) {
             if (i.remove()) {
-                repo.removeSnapshot(i.name(), true);
-                removed.accept(i.name() + Repository.PARTIAL);
+                repo.removeSnapshot(i.name(), !i.failed());
+                removed.accept(i.failed() ? i.name() : i.name() + Repository.PARTIAL);
             }
         }
     }

@@ -156,7 +156,8 @@ public final class Verifier {
             }
         }
         for (Repository.SnapshotInfo s : repo.snapshots()) {
-            if (s.state() != Repository.State.COMPLETE && s.state() != Repository.State.DAMAGED) {
+            if (s.state() != Repository.State.COMPLETE && s.state() != Repository.State.DAMAGED
+                    && s.state() != Repository.State.FAILED) {
                 continue;
             }
             n.snapshots++;

@@ -46,7 +46,13 @@ public final class Repository implements AutoCloseable {
         /** A tree with no manifest, for example one made by nextcloud-s3-backup. */
         UNMANAGED,
         /** A manifest that cannot be read to its end: the tree is still there to copy from; verify says more. */
-        DAMAGED
+        DAMAGED,
+        /**
+         * Published, but too many of its files had errors (a store that was down, say): browsable
+         * and restorable for what it holds, never a keeper for retention, removed by forget after
+         * the incomplete grace.
+         */
+        FAILED
     }
 
     /** One snapshot as found on disk; {@code summary} is null unless complete. */
@@ -377,7 +383,7 @@ public final class Repository implements AutoCloseable {
                             && (row.manifest() == null || row.manifest().equals(stamp));
                     try {
                         SnapshotSummary s = fresh ? row.summary() : summaryFromManifest(n, stamp);
-                        found.put(n, new SnapshotInfo(n, State.COMPLETE, s));
+                        found.put(n, new SnapshotInfo(n, s.failed() ? State.FAILED : State.COMPLETE, s));
                     } catch (Manifest.DamagedException damaged) {
                         found.put(n, new SnapshotInfo(n, State.DAMAGED, null));
                     }
@@ -431,6 +437,9 @@ public final class Repository implements AutoCloseable {
             if (s.name().equals(name)) {
                 if (s.state() == State.DAMAGED) {
                     throw damaged(name, "it is cut short or altered");
+                }
+                if (s.state() == State.FAILED) {
+                    return s; // what it holds is whole; its errors are in the manifest
                 }
                 if (s.state() != State.COMPLETE) {
                     throw new UserError("snapshot " + name + " is " + s.state().name().toLowerCase()

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param filesRead files whose bytes were read from the source this run (the rest were known)
  * @param newBlobs  blobs this snapshot added to the store
  * @param newBytes  their total size: what this snapshot cost in disk space
+ * @param failed    too many of its files had errors (more than the config's {@code max-error-ratio}):
+ *                  published as it is, but state {@code failed}, which retention never keeps
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SnapshotSummary(
@@ -30,7 +32,16 @@ public record SnapshotSummary(
         @JsonProperty("new_blobs") long newBlobs,
         @JsonProperty("new_bytes") long newBytes,
         @JsonProperty("errors") long errors,
-        @JsonProperty("resumed") boolean resumed) {
+        @JsonProperty("resumed") boolean resumed,
+        @JsonProperty("failed") boolean failed) {
+
+    /** The summary of a snapshot that held together ({@code failed} false). */
+    public SnapshotSummary(String name, String started, String finished, long durationMillis, long files, long dirs,
+                           long symlinks, long bytes, long filesRead, long bytesRead, long newBlobs, long newBytes,
+                           long errors, boolean resumed) {
+        this(name, started, finished, durationMillis, files, dirs, symlinks, bytes, filesRead, bytesRead, newBlobs,
+                newBytes, errors, resumed, false);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -343,4 +343,25 @@ class CliTest {
             }
         }
     }
+
+    @Test
+    void aSnapshotMostOfWhoseFilesHadErrorsIsFailedExitsTwoAndSaysSo() throws Exception {
+        Path src = Files.createDirectory(dir.resolve("broken"));
+        Fixtures.write(src, "good.txt", "good");
+        // names that are not UTF-8 cannot be carried: three per-file errors
+        Process p = new ProcessBuilder("sh", "-c", "cd '" + src + "' && for i in 1 2 3; do printf x > \"$(printf 'bad\\377'$i)\"; done")
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        Path cfg = dir.resolve("broken.yaml");
+        Files.writeString(cfg, "repository: " + vault + "\nsources:\n  - {type: local, name: b, path: " + src + "}\n");
+        lv("init", vault.toString());
+        Cli r = lv("-c", cfg.toString(), "snapshot", "--name", "s1");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("snapshot s1 failed: 3 of 4 files had errors"), r.toString());
+        Cli list = lv("--repo", vault.toString(), "snapshots");
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith("s1 ") && l.contains("failed") && l.strip().endsWith("3")),
+                list.out());
+        assertTrue(list.out().startsWith("NAME") && list.out().lines().findFirst().get().contains("ERRORS"), list.out());
+    }
 }

@@ -394,4 +394,43 @@ class SnapshotterTest extends VaultTest {
         }
         assertEquals("not yours", Files.readString(outside));
     }
+
+    @Test
+    void aSnapshotMostOfWhoseFilesFailedIsPublishedAsFailedAndNeverCountsAsAKeeper() throws IOException {
+        snapshotAt(Instant.parse("2026-11-20T10:00:00Z"), "good", 2, new Listed("db", List.of(file("a", "a"),
+                file("b", "b"), file("c", "c"))));
+        Entry unreadable = Entry.file(List.of("x"), 5, OLD, 0644, "x", "fp", null, new Content() {
+            @Override
+            public java.io.InputStream open() throws IOException {
+                throw new IOException("connection refused");
+            }
+        });
+        List<Entry> mostlyBroken = new ArrayList<>(List.of(file("a", "a")));
+        for (int i = 0; i < 3; i++) {
+            mostlyBroken.add(Entry.file(List.of("x" + i), 5, OLD, 0644, "x" + i, "fp", null, unreadable.content()));
+        }
+        Snapshotter.Result r = snapshotAt(Instant.parse("2026-11-21T10:00:00Z"), "hollow", 2,
+                new Listed("db", mostlyBroken));
+        assertTrue(r.summary().failed(), "3 of 4 files failed: more than half");
+        assertEquals(3, r.summary().errors());
+        Map<String, Repository.State> states = new LinkedHashMap<>();
+        for (Repository.SnapshotInfo s : repo.snapshots()) {
+            states.put(s.name(), s.state());
+        }
+        assertEquals(Map.of("good", Repository.State.COMPLETE, "hollow", Repository.State.FAILED), states);
+        dev.linkvault.maintain.Forgetter.Plan plan = new dev.linkvault.maintain.Forgetter(repo).plan(
+                new dev.linkvault.maintain.Retention.Policy(1, 0, 0, 0, 0, 0, null), java.time.ZoneOffset.UTC,
+                java.time.Duration.ofDays(7), Instant.parse("2026-11-22T00:00:00Z"));
+        assertEquals(1, plan.complete().size(), "the failed one is no candidate keeper");
+        assertEquals("good", plan.complete().get(0).snapshot().name());
+        assertTrue(plan.complete().get(0).keep());
+        assertEquals("hollow", plan.incomplete().get(0).name());
+        assertFalse(plan.incomplete().get(0).remove(), "within the grace period");
+        assertEquals("a", Files.readString(vault.resolve("snapshots/hollow/db/a")), "what it holds is there");
+
+        Snapshotter.Result half = snapshotAt(Instant.parse("2026-11-22T10:00:00Z"), "half", 2,
+                new Listed("db", List.of(file("a", "a"), Entry.file(List.of("y"), 5, OLD, 0644, "y", "fp", null,
+                        unreadable.content()))));
+        assertFalse(half.summary().failed(), "1 of 2 is not more than half");
+    }
 }

@@ -12,7 +12,13 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.linkvault.s3.S3Clients;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -44,11 +50,95 @@ final class NextcloudBucket implements AutoCloseable {
     /** Rows the catalog did not know so far this run; past {@link #listAfter}, buckets are listed for ETags. */
     private final AtomicLong unknownRows = new AtomicLong();
 
-    NextcloudBucket(SourceConfig.Nextcloud config, Supplier<S3Client> factory, Path scratch, long listAfter) {
+    private final S3Clients.Timing timing;
+    /** When a request to S3 last got an answer (nanoTime): how the store is told down from slow. */
+    private final AtomicLong lastAnswer = new AtomicLong(System.nanoTime());
+    /** Downloads under way, checked for bytes trickling in. */
+    private final Set<Watched> watched = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService watchdog;
+
+    NextcloudBucket(SourceConfig.Nextcloud config, Supplier<S3Client> factory, Path scratch, long listAfter,
+                    S3Clients.Timing timing) {
         this.config = config;
         this.factory = factory;
         this.scratch = scratch;
         this.listAfter = listAfter;
+        this.timing = timing;
+    }
+
+    private void answered() {
+        lastAnswer.set(System.nanoTime());
+    }
+
+    /**
+     * A request failed for good (after the client's retries): when no request has been answered
+     * for {@link S3Clients.Timing#downAfter}, the store is down and the whole run stops with one
+     * line, rather than recording an error for every file that follows.
+     */
+    private void failed(Exception e) {
+        long quiet = System.nanoTime() - lastAnswer.get();
+        if (quiet > timing.downAfter().toNanos()) {
+            throw new UserError("S3" + (config.s3().endpoint() == null ? "" : " at " + config.s3().endpoint())
+                    + " of source '" + name() + "' has answered no request for " + quiet / 1_000_000_000L
+                    + " s (last: " + firstLine(e) + "); the snapshot stopped, what is stored is kept: run it again"
+                    + " when the store is back");
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** A download being watched: bytes seen, and how many there were when its window began. */
+    private final class Watched {
+        final ResponseInputStream<GetObjectResponse> in;
+        final long length;
+        final AtomicLong bytes = new AtomicLong();
+        volatile long windowStart = System.nanoTime();
+        volatile long bytesAtWindowStart;
+        volatile boolean cut;
+
+        Watched(ResponseInputStream<GetObjectResponse> in, long length) {
+            this.in = in;
+            this.length = length;
+        }
+
+        /** Cuts the download when its window passed with too few bytes; else starts a new window. */
+        void check(long now) {
+            if (now - windowStart < timing.slowWindow().toNanos()) {
+                return;
+            }
+            long got = bytes.get() - bytesAtWindowStart;
+            long wanted = Math.min(timing.slowBytes(), Math.max(1, length - bytesAtWindowStart));
+            if (got < wanted) {
+                cut = true;
+                in.abort();
+                watched.remove(this);
+                return;
+            }
+            windowStart = now;
+            bytesAtWindowStart = bytes.get();
+        }
+    }
+
+    private synchronized void watch(Watched w) {
+        if (watchdog == null) {
+            watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "linkvault-s3-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+            long tick = Math.max(50, timing.slowWindow().toMillis() / 8);
+            watchdog.scheduleWithFixedDelay(() -> {
+                long now = System.nanoTime();
+                for (Watched x : watched) {
+                    x.check(now);
+                }
+            }, tick, tick, TimeUnit.MILLISECONDS);
+        }
+        watched.add(w);
     }
 
     private String name() {
@@ -90,6 +180,7 @@ final class NextcloudBucket implements AutoCloseable {
     void check(String bucket) throws IOException {
         try {
             s3().headBucket(b -> b.bucket(bucket));
+            answered();
         } catch (NoSuchBucketException e) {
             throw new IOException("bucket '" + bucket + "' of source '" + name() + "' does not exist"
                     + (config.s3().endpoint() == null ? "" : " at " + config.s3().endpoint()) + "; check s3.bucket");
@@ -134,16 +225,21 @@ final class NextcloudBucket implements AutoCloseable {
         }
         try {
             ResponseInputStream<GetObjectResponse> in = s3().getObject(r.build());
+            answered();
             GetObjectResponse resp = in.response();
             String etag = resp.eTag() == null ? "" : resp.eTag().replace("\"", "");
             // A single-part upload without KMS or SSE-C has the MD5 of its bytes as ETag.
             boolean md5 = etag.matches("[0-9a-f]{32}") && sseC == null && resp.serverSideEncryption() != ServerSideEncryption.AWS_KMS
                     && resp.serverSideEncryption() != ServerSideEncryption.AWS_KMS_DSSE;
-            return new Download(new CheckedDownload(in, md5 ? etag : null, bucket, key), etag.isEmpty() ? null : etag);
+            Watched w = new Watched(in, resp.contentLength() == null ? Long.MAX_VALUE : resp.contentLength());
+            watch(w);
+            return new Download(new CheckedDownload(in, md5 ? etag : null, bucket, key, w), etag.isEmpty() ? null : etag);
         } catch (NoSuchKeyException e) {
+            answered(); // an answer, if not a welcome one
             throw new IOException("object " + key + " is missing from bucket " + bucket
                     + " (the database row points at an object that is gone)");
         } catch (SdkException e) {
+            failed(e);
             throw new IOException("cannot download " + key + " from bucket " + bucket + ": " + e.getMessage(), e);
         }
     }
@@ -163,15 +259,24 @@ final class NextcloudBucket implements AutoCloseable {
      * An object's bytes as they arrive: a failure while reading is a {@link TransferException}
      * (tried again), and so are bytes whose MD5 differs from a single-part ETag.
      */
-    private static final class CheckedDownload extends java.io.FilterInputStream {
+    private final class CheckedDownload extends java.io.FilterInputStream {
         private final MessageDigest md5 = dev.linkvault.Digests.of("MD5");
         private final String expected;
         private final String what;
 
-        CheckedDownload(InputStream in, String expectedMd5, String bucket, String key) {
+        private final Watched watched;
+
+        CheckedDownload(InputStream in, String expectedMd5, String bucket, String key, Watched watched) {
             super(in);
             this.expected = expectedMd5;
             this.what = key + " from bucket " + bucket;
+            this.watched = watched;
+        }
+
+        @Override
+        public void close() throws IOException {
+            NextcloudBucket.this.watched.remove(watched);
+            super.close();
         }
 
         @Override
@@ -186,7 +291,14 @@ final class NextcloudBucket implements AutoCloseable {
             try {
                 n = super.read(b, off, len);
             } catch (IOException | SdkException e) {
+                if (watched.cut) {
+                    throw new TransferException("download of " + what + " is too slow: fewer than "
+                            + timing.slowBytes() / 1024 + " KiB in " + timing.slowWindow().toSeconds() + " s", e);
+                }
                 throw new TransferException("download of " + what + " broke off: " + e.getMessage(), e);
+            }
+            if (n > 0) {
+                watched.bytes.addAndGet(n);
             }
             if (n > 0 && expected != null) {
                 md5.update(b, off, n);
@@ -203,6 +315,10 @@ final class NextcloudBucket implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (watchdog != null) {
+            watchdog.shutdownNow();
+            watchdog = null;
+        }
         listings.values().forEach(BucketListing::close);
         listings.clear();
         if (client != null) {

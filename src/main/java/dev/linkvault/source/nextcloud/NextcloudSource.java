@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import dev.linkvault.s3.S3Clients;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -42,22 +43,24 @@ public final class NextcloudSource implements Source {
     private List<NextcloudDatabase.Target> targets;
 
     public NextcloudSource(SourceConfig.Nextcloud config, Supplier<S3Client> factory) {
-        this(config, factory, null, LIST_AFTER_UNKNOWN_ROWS);
+        this(config, factory, null, LIST_AFTER_UNKNOWN_ROWS, S3Clients.Timing.DEFAULT);
     }
 
     /** @param scratch where the work file of a bucket listing goes (the repository's .data/tmp, which every writer empties) */
     public NextcloudSource(SourceConfig.Nextcloud config, Supplier<S3Client> factory, Path scratch) {
-        this(config, factory, scratch, LIST_AFTER_UNKNOWN_ROWS);
+        this(config, factory, scratch, LIST_AFTER_UNKNOWN_ROWS, S3Clients.Timing.DEFAULT);
     }
 
     NextcloudSource(SourceConfig.Nextcloud config, Supplier<S3Client> factory, long listAfter) {
-        this(config, factory, null, listAfter);
+        this(config, factory, null, listAfter, S3Clients.Timing.DEFAULT);
     }
 
-    private NextcloudSource(SourceConfig.Nextcloud config, Supplier<S3Client> factory, Path scratch, long listAfter) {
+    /** @param timing how long S3 is waited for; the same the client was made with */
+    NextcloudSource(SourceConfig.Nextcloud config, Supplier<S3Client> factory, Path scratch, long listAfter,
+                    S3Clients.Timing timing) {
         this.config = config;
         this.db = new NextcloudDatabase(config);
-        this.bucket = new NextcloudBucket(config, factory, scratch, listAfter);
+        this.bucket = new NextcloudBucket(config, factory, scratch, listAfter, timing);
     }
 
     @Override

@@ -32,8 +32,15 @@ final class CountingProxy implements AutoCloseable {
     private final AtomicInteger corrupt = new AtomicInteger();
     private final AtomicInteger cut = new AtomicInteger();
 
+    /** Until this nanoTime, every object GET is answered 503 (a brown-out); 0 for none. */
+    private volatile long outageUntil;
+    /** Object GETs whose path ends with this get their body one byte at a time, {@link #trickleMillis} apart. */
+    private volatile String trickleKey;
+    private final AtomicInteger trickles = new AtomicInteger();
+    private volatile long trickleMillis;
+
     /** What to do to the response of one forwarded request. */
-    private enum Fault { NONE, CORRUPT, CUT }
+    private enum Fault { NONE, CORRUPT, CUT, TRICKLE }
 
     private record Pending(boolean head, Fault fault) {}
 
@@ -68,11 +75,25 @@ final class CountingProxy implements AutoCloseable {
         unavailable.set(0);
         corrupt.set(0);
         cut.set(0);
+        outageUntil = 0;
+        trickles.set(0);
     }
 
     /** The next {@code n} object GETs are answered 503 Slow Down by the proxy itself. */
     void answer503(int n) {
         unavailable.set(n);
+    }
+
+    /** Every object GET is answered 503 for the next {@code millis} (Long.MAX_VALUE: until reset). */
+    void outage(long millis) {
+        outageUntil = millis == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + millis * 1_000_000;
+    }
+
+    /** The next {@code n} GETs of the object whose key ends with {@code key} send a byte every {@code millis}. */
+    void trickle(String key, int n, long millis) {
+        trickleKey = key;
+        trickleMillis = millis;
+        trickles.set(n);
     }
 
     /** The next {@code n} object GETs get one byte of their body flipped. */
@@ -131,14 +152,20 @@ final class CountingProxy implements AutoCloseable {
                 boolean object = slash > 0 && slash < path.length() - 1;
                 counts.computeIfAbsent(parts[0] + (object ? " object" : " bucket"), k -> new AtomicLong()).incrementAndGet();
                 boolean get = object && parts[0].equals("GET");
-                if (get && unavailable.getAndUpdate(v -> Math.max(0, v - 1)) > 0) {
+                long until = outageUntil;
+                boolean down = until != 0 && (until == Long.MAX_VALUE || System.nanoTime() < until);
+                if (get && (down || unavailable.getAndUpdate(v -> Math.max(0, v - 1)) > 0)) {
                     OutputStream out = client.getOutputStream();
                     out.write(("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: 0\r\n\r\n")
                             .getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();
                     continue;
                 }
-                Fault f = !get ? Fault.NONE : corrupt.getAndUpdate(v -> Math.max(0, v - 1)) > 0 ? Fault.CORRUPT
+                String tk = trickleKey;
+                Fault f = !get ? Fault.NONE
+                        : tk != null && java.net.URLDecoder.decode(path, StandardCharsets.UTF_8).endsWith(tk) && trickles.getAndUpdate(v -> Math.max(0, v - 1)) > 0
+                        ? Fault.TRICKLE
+                        : corrupt.getAndUpdate(v -> Math.max(0, v - 1)) > 0 ? Fault.CORRUPT
                         : cut.getAndUpdate(v -> Math.max(0, v - 1)) > 0 ? Fault.CUT : Fault.NONE;
                 pending.add(new Pending(parts[0].equals("HEAD"), f));
                 up.write(h);
@@ -190,7 +217,15 @@ final class CountingProxy implements AutoCloseable {
                     if (done == half && p.fault() == Fault.CORRUPT) {
                         buf[0] ^= 0x01;
                     }
-                    out.write(buf, 0, n);
+                    if (p.fault() == Fault.TRICKLE) {
+                        for (int i = 0; i < n; i++) { // a server that never stops but hardly sends
+                            out.write(buf[i]);
+                            out.flush();
+                            Thread.sleep(trickleMillis);
+                        }
+                    } else {
+                        out.write(buf, 0, n);
+                    }
                     done += n;
                 }
                 out.flush();

@@ -147,7 +147,17 @@ class NextcloudSourceTest {
     }
 
     private Snapshotter.Result snapshot(String name, SourceConfig.Nextcloud cfg, long listAfter) throws Exception {
-        try (NextcloudSource source = new NextcloudSource(cfg, () -> S3Clients.create(cfg.s3(), 4), listAfter)) {
+        return snapshot(name, cfg, listAfter, S3Clients.Timing.DEFAULT);
+    }
+
+    /** Timings of seconds where the real ones are minutes: a brown-out of 1 s, a store down after 2 s. */
+    static final S3Clients.Timing QUICK = new S3Clients.Timing(java.time.Duration.ofMillis(50),
+            java.time.Duration.ofMillis(300), 12, java.time.Duration.ofSeconds(2), java.time.Duration.ofMillis(800), 1024);
+
+    private Snapshotter.Result snapshot(String name, SourceConfig.Nextcloud cfg, long listAfter, S3Clients.Timing timing)
+            throws Exception {
+        try (NextcloudSource source = new NextcloudSource(cfg, () -> S3Clients.create(cfg.s3(), 4, timing), null,
+                listAfter, timing)) {
             Snapshotter s = new Snapshotter(repo, Clock.fixed(Instant.parse("2026-11-21T03:00:00Z"), ZoneOffset.UTC),
                     new ProgressListener() {
                         @Override
@@ -263,6 +273,56 @@ class NextcloudSourceTest {
         assertTreeHoldsEveryFileAndEveryBlobIsIntact("s1");
         assertEquals(fixture.alice.size() + fixture.bob.size() - 1 + 1 + 4, wire.count("GET object"),
                 "each fault cost one more GET: " + wire);
+    }
+
+    @Test
+    void aBrownOutShorterThanTheRetriesCostsNoFile() throws Exception {
+        bucketSideOnly();
+        wire.outage(1000);
+        Snapshotter.Result r = snapshot("s1", aliceAndBob(), NextcloudSource.LIST_AFTER_UNKNOWN_ROWS, QUICK);
+        assertEquals(1, r.summary().errors(), "only the object that is really gone: " + problems);
+        assertTreeHoldsEveryFileAndEveryBlobIsIntact("s1");
+        assertTrue(wire.count("GET object") > fixture.alice.size() + fixture.bob.size(), "503s were tried again: " + wire);
+    }
+
+    @Test
+    void aStoreThatIsPlainlyDownStopsTheRunWithOneLineNotAnErrorPerFile() throws Exception {
+        bucketSideOnly();
+        wire.outage(Long.MAX_VALUE);
+        UserError e = assertThrows(UserError.class,
+                () -> snapshot("s1", aliceAndBob(), NextcloudSource.LIST_AFTER_UNKNOWN_ROWS, QUICK));
+        assertTrue(e.getMessage().contains("has answered no request for") && e.getMessage().contains("run it again"),
+                e.getMessage());
+        assertTrue(problems.stream().filter(p -> p.startsWith("ERROR")).count() <= 4, "at most one per worker: " + problems);
+        assertFalse(Files.exists(dir.resolve("vault/snapshots/s1")), "nothing published");
+    }
+
+    @Test
+    void anObjectThatTricklesIsCutAndTriedAgainWhileTheOthersGoOn() throws Exception {
+        bucketSideOnly();
+        wire.trickle("urn:oid:" + fixture.movedFileId, 1, 400); // "receipt": 7 bytes, one every 0.4 s
+        long start = System.nanoTime();
+        Snapshotter.Result r = snapshot("s1", aliceAndBob(), NextcloudSource.LIST_AFTER_UNKNOWN_ROWS, QUICK);
+        assertEquals(1, r.summary().errors(), "only the object that is really gone: " + problems);
+        assertEquals("receipt", Files.readString(dir.resolve("vault/snapshots/s1/alice/Tax: 2024/receipt.txt")));
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 10_000, "cut after its window, not after the trickle");
+        assertEquals(fixture.alice.size() + fixture.bob.size() + 1, wire.count("GET object"),
+                "one GET per file but the empty one, one for the missing object, one more for the cut one: " + wire);
+
+        wire.reset();
+        wire.trickle("urn:oid:" + fixture.movedFileId, 100, 400);
+        Files.delete(dir.resolve("vault/.linkvault/catalog.sqlite"));
+        repo.close();
+        Repository.deleteTree(dir.resolve("vault"));
+        Repository.init(dir.resolve("vault"));
+        repo = Repository.openForWriting(dir.resolve("vault"), "test", true);
+        problems.clear();
+        Snapshotter.Result again = snapshot("s2", aliceAndBob(), NextcloudSource.LIST_AFTER_UNKNOWN_ROWS, QUICK);
+        assertEquals(2, again.summary().errors(), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("ERROR alice/Tax: 2024/receipt.txt") && p.contains("too slow")
+                && p.contains("tried 3 times")), problems.toString());
+        assertEquals(fixture.alice.get("Docs/report 2024.txt"),
+                Files.readString(dir.resolve("vault/snapshots/s2/alice/Docs/report 2024.txt")), "the others went on");
     }
 
     @Test
