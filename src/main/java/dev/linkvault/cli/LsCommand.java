@@ -43,10 +43,16 @@ final class LsCommand implements Callable<Integer> {
             case SYMLINK -> 'l';
             case FILE -> '-';
         };
-        String path = it.path() + (it.type() == Manifest.Type.DIR ? "/" : "")
-                + (it.type() == Manifest.Type.SYMLINK ? " -> " + it.target() : "");
+        // Names from a source can hold newlines and control characters: shown escaped (\n, \x1b),
+        // as in error lines, so one entry is one line and nothing reaches the terminal raw.
+        String path = shown(it.path()) + (it.type() == Manifest.Type.DIR ? "/" : "")
+                + (it.type() == Manifest.Type.SYMLINK ? " -> " + shown(it.target()) : "");
         return String.format("%c%s %12s %s %s", t, modeString(it.mode()),
                 it.type() == Manifest.Type.DIR ? "-" : Long.toString(it.size()), TIME.format(it.mtime()), path);
+    }
+
+    private static String shown(String s) {
+        return dev.linkvault.RelPath.display(java.util.List.of(s));
     }
 
     static String modeString(int mode) {

@@ -81,6 +81,10 @@ final class SnapshotCommand implements Callable<Integer> {
                 return ExitCodes.INTERRUPTED;
             }
             SnapshotSummary s = r.summary();
+            if (r.alreadyComplete()) {
+                top.err.println("note: snapshot " + r.name() + " was already complete: its run had published it and"
+                        + " was stopped just before the last rename, which this run did");
+            }
             if (reportOrphans) {
                 long[] orphans = {0};
                 for (Source src : sources) {

@@ -31,7 +31,7 @@ final class SnapshotsCommand implements Callable<Integer> {
                 ArrayNode arr = m.createArrayNode();
                 for (Repository.SnapshotInfo s : all) {
                     ObjectNode o = s.summary() != null ? m.valueToTree(s.summary()) : m.createObjectNode().put("name", s.name());
-                    o.put("state", s.state().name().toLowerCase());
+                    o.put("state", s.state().label());
                     arr.add(o);
                 }
                 top.out.println(m.writeValueAsString(arr));
@@ -41,7 +41,7 @@ final class SnapshotsCommand implements Callable<Integer> {
             top.out.printf(fmt, "NAME", "STATE", "FILES", "SIZE", "NEW", "DURATION", "ERRORS");
             for (Repository.SnapshotInfo s : all) {
                 SnapshotSummary x = s.summary();
-                top.out.printf(fmt, s.name(), s.state().name().toLowerCase(),
+                top.out.printf(fmt, s.name(), s.state().label(),
                         x == null ? "-" : Units.count(x.files()), x == null ? "-" : Units.bytes(x.bytes()),
                         x == null ? "-" : Units.bytes(x.newBytes()), x == null ? "-" : Units.duration(x.durationMillis()),
                         x == null ? "-" : Units.count(x.errors()));

@@ -61,8 +61,19 @@ public final class ConfigLoader {
         }
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(text);
+            // A key given twice is an error, as an unknown key is: the last one silently winning
+            // hides a mistake (a second 'repository:' pasted from an example, say).
+            ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+            yaml.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            root = yaml.readTree(text);
         } catch (JsonProcessingException e) {
+            String dup = e.getOriginalMessage();
+            if (dup != null && dup.startsWith("Duplicate field")) {
+                String key = dup.replaceAll("^Duplicate field '([^']*)'.*$", "$1");
+                String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+                throw new UserError("config " + file + ": key '" + key + "' is given twice" + where
+                        + "; keep one of them");
+            }
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
             // The YAML parser's message spans several lines with a drawing of the spot: keep the words.
             String words = e.getOriginalMessage().lines().map(String::strip)

@@ -66,8 +66,16 @@ public final class Snapshotter {
      */
     public static final double DEFAULT_MAX_ERROR_RATIO = 0.5;
 
-    /** How a run ended: {@code summary} is null when it was interrupted. */
-    public record Result(String name, SnapshotSummary summary, boolean interrupted) {}
+    /**
+     * How a run ended: {@code summary} is null when it was interrupted; {@code alreadyComplete}
+     * when the snapshot asked for by name had been published by an earlier run that was stopped
+     * just before its last rename (the opening of the repository finished it).
+     */
+    public record Result(String name, SnapshotSummary summary, boolean interrupted, boolean alreadyComplete) {
+        public Result(String name, SnapshotSummary summary, boolean interrupted) {
+            this(name, summary, interrupted, false);
+        }
+    }
 
     public Snapshotter(Repository repo, Clock clock, ProgressListener listener) {
         this.repo = repo;
@@ -86,6 +94,10 @@ public final class Snapshotter {
             } catch (IOException e) {
                 throw new UserError(e.getMessage() + "; fix the source's settings in the config", e);
             }
+        }
+        if (options.name() != null && repo.rolledForward().contains(options.name())) {
+            SnapshotSummary done = Manifest.read(repo.manifest(options.name()), item -> { });
+            return new Result(options.name(), done, false, true);
         }
         String name = chooseName(options);
         boolean resumed = Files.exists(repo.partialTree(name), LinkOption.NOFOLLOW_LINKS);

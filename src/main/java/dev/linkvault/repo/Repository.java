@@ -52,7 +52,17 @@ public final class Repository implements AutoCloseable {
          * and restorable for what it holds, never a keeper for retention, removed by forget after
          * the incomplete grace.
          */
-        FAILED
+        FAILED,
+        /**
+         * Its manifest is published but its tree still has its partial name (a crash between the
+         * two renames): complete, and given its name by the next writer.
+         */
+        COMPLETE_PENDING;
+
+        /** As shown to users: {@code complete-pending}. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
     }
 
     /** One snapshot as found on disk; {@code summary} is null unless complete. */
@@ -320,6 +330,7 @@ public final class Repository implements AutoCloseable {
                 String name = m.getFileName().toString().replace(".tsv.gz", "");
                 if (Files.isDirectory(partialTree(name)) && !Files.exists(tree(name))) {
                     Files.move(partialTree(name), tree(name));
+                    rolledForward.add(name);
                 }
             }
         }
@@ -329,6 +340,13 @@ public final class Repository implements AutoCloseable {
                 leftoversRemoved++;
             }
         }
+    }
+
+    private final java.util.Set<String> rolledForward = new java.util.HashSet<>();
+
+    /** Snapshots whose tree this opening renamed into place (their manifest had been published). */
+    public java.util.Set<String> rolledForward() {
+        return java.util.Set.copyOf(rolledForward);
     }
 
     /** How many leftovers of earlier runs (temp files, half-deleted trees) opening removed (would remove, in a dry run). */
@@ -375,6 +393,13 @@ public final class Repository implements AutoCloseable {
                     String name = n.substring(0, n.length() - PARTIAL.length());
                     if (!Files.exists(manifest(name))) {
                         found.put(name, new SnapshotInfo(name, State.INCOMPLETE, null));
+                    } else if (!Files.exists(tree(name), LinkOption.NOFOLLOW_LINKS)) {
+                        try {
+                            found.put(name, new SnapshotInfo(name, State.COMPLETE_PENDING,
+                                    Manifest.read(manifest(name), item -> { })));
+                        } catch (Manifest.DamagedException damaged) {
+                            found.put(name, new SnapshotInfo(name, State.DAMAGED, null));
+                        }
                     }
                 } else if (Files.exists(manifest(n))) {
                     Catalog.SnapshotRow row = cached.get(n);
@@ -442,8 +467,12 @@ public final class Repository implements AutoCloseable {
                     return s; // what it holds is whole; its errors are in the manifest
                 }
                 if (s.state() != State.COMPLETE) {
-                    throw new UserError("snapshot " + name + " is " + s.state().name().toLowerCase()
-                            + (s.state() == State.INCOMPLETE ? "; run snapshot again to finish it" : "; it has no manifest"));
+                    throw new UserError("snapshot " + name + " is " + s.state().label() + switch (s.state()) {
+                        case INCOMPLETE -> "; run snapshot again to finish it";
+                        case COMPLETE_PENDING -> "; any writing command (snapshot, gc) gives its tree its name; meanwhile"
+                                + " it can be copied from " + partialTree(name);
+                        default -> "; it has no manifest";
+                    });
                 }
                 return s;
             }

@@ -364,4 +364,58 @@ class CliTest {
                 list.out());
         assertTrue(list.out().startsWith("NAME") && list.out().lines().findFirst().get().contains("ERRORS"), list.out());
     }
+
+    @Test
+    void aSnapshotStoppedBetweenItsTwoRenamesIsListedAsCompletePendingAndItsRerunSucceeds() throws IOException {
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        // the state a crash after the manifest's rename and before the tree's leaves
+        Files.move(vault.resolve("snapshots/s1"), vault.resolve("snapshots/s1.partial"));
+        Cli list = lv("--repo", vault.toString(), "snapshots");
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith("s1 ") && l.contains("complete-pending")), list.out());
+        Cli again = lv("-c", config.toString(), "snapshot", "--name", "s1");
+        assertEquals(0, again.code(), again.toString());
+        assertTrue(again.err().contains("snapshot s1 was already complete"), again.toString());
+        assertTrue(Files.isDirectory(vault.resolve("snapshots/s1")));
+        assertTrue(lv("--repo", vault.toString(), "snapshots").out().lines()
+                .anyMatch(l -> l.startsWith("s1 ") && l.contains(" complete ")));
+    }
+
+    @Test
+    void aKeyGivenTwiceInTheConfigIsAnError() throws IOException {
+        Path twice = dir.resolve("twice.yaml");
+        Files.writeString(twice, "repository: " + vault + "\nrepository: /elsewhere\nsources:\n"
+                + "  - {type: local, name: docs, path: Documents}\n");
+        Cli r = lv("-c", twice.toString(), "snapshots");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("key 'repository' is given twice (line 2); keep one of them"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void lsShowsControlCharactersAndNewlinesInNamesEscaped() throws Exception {
+        Path src = dir.resolve("Documents");
+        Fixtures.write(src, "two\nlines.txt", "x");
+        Fixtures.write(src, "bell\u0007.txt", "y");
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        Cli ls = lv("-c", config.toString(), "ls", "s1:docs");
+        assertTrue(ls.out().contains("docs/two\\x0alines.txt") && ls.out().contains("docs/bell\\x07.txt"), ls.out());
+        assertFalse(ls.out().contains("\u0007"), "no raw control character reaches the terminal");
+        assertEquals(4, ls.out().lines().count(), "one line per entry (a/, bell, report, two lines): " + ls.out());
+    }
+
+    @Test
+    void aSymlinkWhoseTargetIsNotUtf8IsAPerFileErrorNotARewrittenTarget() throws Exception {
+        Path src = dir.resolve("Documents");
+        Process p = new ProcessBuilder("sh", "-c", "cd '" + src + "' && ln -s \"$(printf 'target\\377')\" badlink")
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        lv("init", vault.toString());
+        Cli r = lv("-c", config.toString(), "snapshot", "--name", "s1");
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("docs/badlink: symlink target is not valid UTF-8"), r.err());
+        assertFalse(Files.exists(vault.resolve("snapshots/s1/docs/badlink"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
 }

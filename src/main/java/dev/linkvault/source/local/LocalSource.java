@@ -197,8 +197,14 @@ public final class LocalSource implements Source {
                 case S_IFLNK -> {
                     if (filter.keeps(rel)) {
                         try {
-                            String target = Files.readSymbolicLink(child).toString();
-                            tree.leaf(Entry.symlink(parts, mtime(a), mode & 07777, target));
+                            Path link = Files.readSymbolicLink(child);
+                            String target = link.toString();
+                            // Java shows bytes that are not UTF-8 as U+FFFD: storing that would change the target.
+                            if (target.indexOf('\uFFFD') >= 0 && !Path.of(target).equals(link)) {
+                                sink.error(parts, "symlink target is not valid UTF-8; it cannot be stored as it is");
+                            } else {
+                                tree.leaf(Entry.symlink(parts, mtime(a), mode & 07777, target));
+                            }
                         } catch (IOException e) {
                             sink.error(parts, "cannot read symlink: " + dev.linkvault.IoErrors.readReason(e));
                         }
