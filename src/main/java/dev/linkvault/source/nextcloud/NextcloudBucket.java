@@ -228,12 +228,21 @@ final class NextcloudBucket implements AutoCloseable {
             answered();
             GetObjectResponse resp = in.response();
             String etag = resp.eTag() == null ? "" : resp.eTag().replace("\"", "");
-            // A single-part upload without KMS or SSE-C has the MD5 of its bytes as ETag.
-            boolean md5 = etag.matches("[0-9a-f]{32}") && sseC == null && resp.serverSideEncryption() != ServerSideEncryption.AWS_KMS
+            // Without KMS or SSE-C an ETag is the MD5 of the bytes (one part) or of the parts' MD5s.
+            boolean plain = sseC == null && resp.serverSideEncryption() != ServerSideEncryption.AWS_KMS
                     && resp.serverSideEncryption() != ServerSideEncryption.AWS_KMS_DSSE;
-            Watched w = new Watched(in, resp.contentLength() == null ? Long.MAX_VALUE : resp.contentLength());
+            long length = resp.contentLength() == null ? -1 : resp.contentLength();
+            Expected expected = null;
+            if (plain && etag.matches("[0-9a-f]{32}")) {
+                expected = Expected.single(etag);
+            } else if (plain && length > 0 && etag.matches("[0-9a-f]{32}-[0-9]{1,5}")) {
+                int parts = Integer.parseInt(etag.substring(33));
+                long partSize = partSize(bucket, key, length, parts);
+                expected = partSize == 0 ? null : new Expected(etag, partSize, parts);
+            }
+            Watched w = new Watched(in, length < 0 ? Long.MAX_VALUE : length);
             watch(w);
-            return new Download(new CheckedDownload(in, md5 ? etag : null, bucket, key, w), etag.isEmpty() ? null : etag);
+            return new Download(new CheckedDownload(in, expected, bucket, key, w), etag.isEmpty() ? null : etag);
         } catch (NoSuchKeyException e) {
             answered(); // an answer, if not a welcome one
             throw new IOException("object " + key + " is missing from bucket " + bucket
@@ -259,16 +268,68 @@ final class NextcloudBucket implements AutoCloseable {
      * An object's bytes as they arrive: a failure while reading is a {@link TransferException}
      * (tried again), and so are bytes whose MD5 differs from a single-part ETag.
      */
+    /**
+     * What an ETag says of the bytes, when it says anything: the MD5 of the whole object (a
+     * single-part upload), or the MD5 of the parts' MD5s and their count ({@code <md5>-<n>}, a
+     * multipart upload of parts of {@code partSize} bytes, the last one shorter).
+     */
+    record Expected(String etag, long partSize, int parts) {
+        static Expected single(String md5) {
+            return new Expected(md5, 0, 1);
+        }
+    }
+
+    /** Part sizes common uploaders use (AWS CLI and SDKs, rclone, Nextcloud's 500 MiB), tried when the server will not say. */
+    private static final long[] COMMON_PART_SIZES = {5L << 20, 8L << 20, 10L << 20, 15L << 20, 16L << 20, 32L << 20,
+        50L << 20, 64L << 20, 100L << 20, 128L << 20, 500L << 20, 512L << 20};
+
+    private static boolean fits(long partSize, long size, int parts) {
+        return partSize > 0 && (parts - 1) * partSize < size && size <= parts * partSize;
+    }
+
+    /**
+     * The part size of a multipart object: from the server (a HEAD of part 1, where it supports
+     * {@code partNumber}), else the one common size that fits the object's size and part count;
+     * 0 when neither tells (the download is then stored unchecked, as spec/config.md says).
+     */
+    long partSize(String bucket, String key, long size, int parts) {
+        try {
+            var h = s3().headObject(b -> b.bucket(bucket).key(key).partNumber(1));
+            answered();
+            if (h.partsCount() != null && h.partsCount() == parts && h.contentLength() != null
+                    && fits(h.contentLength(), size, parts)) {
+                return h.contentLength();
+            }
+        } catch (SdkException e) {
+            // not supported here: try the common sizes
+        }
+        long found = 0;
+        for (long p : COMMON_PART_SIZES) {
+            if (fits(p, size, parts)) {
+                if (found != 0) {
+                    return 0; // more than one fits: cannot tell
+                }
+                found = p;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * An object's bytes as they arrive: a failure while reading is a {@link TransferException}
+     * (tried again), and so are bytes whose MD5s differ from what the ETag says.
+     */
     private final class CheckedDownload extends java.io.FilterInputStream {
         private final MessageDigest md5 = dev.linkvault.Digests.of("MD5");
-        private final String expected;
+        private final MessageDigest partsMd5 = dev.linkvault.Digests.of("MD5");
+        private final Expected expected;
         private final String what;
-
+        private long inPart;
         private final Watched watched;
 
-        CheckedDownload(InputStream in, String expectedMd5, String bucket, String key, Watched watched) {
+        CheckedDownload(InputStream in, Expected expected, String bucket, String key, Watched watched) {
             super(in);
-            this.expected = expectedMd5;
+            this.expected = expected;
             this.what = key + " from bucket " + bucket;
             this.watched = watched;
         }
@@ -300,16 +361,46 @@ final class NextcloudBucket implements AutoCloseable {
             if (n > 0) {
                 watched.bytes.addAndGet(n);
             }
-            if (n > 0 && expected != null) {
-                md5.update(b, off, n);
-            } else if (n < 0 && expected != null) {
-                String got = HexFormat.of().formatHex(md5.digest());
-                if (!got.equals(expected)) {
+            if (expected == null) {
+                return n;
+            }
+            if (n > 0) {
+                digest(b, off, n);
+            } else if (n < 0) {
+                String got;
+                if (expected.partSize() == 0) {
+                    got = HexFormat.of().formatHex(md5.digest());
+                } else {
+                    if (inPart > 0) {
+                        partsMd5.update(md5.digest());
+                    }
+                    got = HexFormat.of().formatHex(partsMd5.digest()) + "-" + expected.parts();
+                }
+                if (!got.equals(expected.etag())) {
                     throw new TransferException("download of " + what + " was damaged in transit (MD5 " + got
-                            + ", the server's ETag says " + expected + ")", null);
+                            + ", the server's ETag says " + expected.etag() + ")", null);
                 }
             }
             return n;
+        }
+
+        /** Feeds the MD5 of the whole, or of each part, the part's digest going into the digest of digests. */
+        private void digest(byte[] b, int off, int n) {
+            if (expected.partSize() == 0) {
+                md5.update(b, off, n);
+                return;
+            }
+            while (n > 0) {
+                int take = (int) Math.min(n, expected.partSize() - inPart);
+                md5.update(b, off, take);
+                inPart += take;
+                off += take;
+                n -= take;
+                if (inPart == expected.partSize()) {
+                    partsMd5.update(md5.digest());
+                    inPart = 0;
+                }
+            }
         }
     }
 

@@ -409,7 +409,7 @@ class NextcloudSourceTest {
         String key = "urn:oid:" + id;
         String upload = direct.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
         List<software.amazon.awssdk.services.s3.model.CompletedPart> parts = new ArrayList<>();
-        int partSize = 6 * 1024 * 1024;
+        int partSize = 5 * 1024 * 1024; // the AWS CLI's size: 3 parts, which only 5 MiB of the common sizes fits
         for (int n = 1, off = 0; off < big.length; n++, off += partSize) {
             int len = Math.min(partSize, big.length - off);
             int num = n;
@@ -420,12 +420,30 @@ class NextcloudSourceTest {
         }
         String etag = direct.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(upload)
                 .multipartUpload(m -> m.parts(parts))).eTag().replace("\"", "");
-        assertTrue(etag.endsWith("-2"), "a multipart ETag: " + etag);
+        assertTrue(etag.endsWith("-3"), "a multipart ETag: " + etag);
         snapshot("s1", aliceAndBob());
         assertTrue(java.util.Arrays.equals(big, Files.readAllBytes(dir.resolve("vault/snapshots/s1/alice/big.bin"))));
         Path alias = dir.resolve("vault/.data/etag").resolve(etag.substring(0, 2)).resolve(etag.substring(2));
         assertEquals(dev.linkvault.Fixtures.inode(dir.resolve("vault/snapshots/s1/alice/big.bin")),
                 dev.linkvault.Fixtures.inode(alias));
+
+        // A byte flipped inside a multipart body is caught by the parts' MD5s: tried again, never stored.
+        Repository.deleteTree(dir.resolve("vault/snapshots/s1"));
+        repo.close();
+        Files.delete(dir.resolve("vault/.linkvault/catalog.sqlite"));
+        Repository.deleteTree(dir.resolve("vault/.data/etag"));
+        Files.createDirectories(dir.resolve("vault/.data/etag"));
+        for (Path blob : dev.linkvault.Fixtures.files(dir.resolve("vault/.data/sha1"))) {
+            Files.delete(blob);
+        }
+        repo = Repository.openForWriting(dir.resolve("vault"), "test", true);
+        problems.clear();
+        wire.reset();
+        wire.corruptBodies(100);
+        snapshot("s2", aliceAndBob()); // every body damaged: every file an error
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("ERROR alice/big.bin") && p.contains("damaged in transit")
+                && p.contains(etag + ")") && p.contains("tried 3 times")), problems.toString());
+        assertEquals(0, dev.linkvault.Fixtures.files(dir.resolve("vault/.data/sha1")).size(), "nothing damaged stored");
     }
 
     @Test
