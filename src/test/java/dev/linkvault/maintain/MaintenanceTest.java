@@ -270,4 +270,30 @@ class MaintenanceTest extends VaultTest {
         assertFalse(Files.exists(fan.resolve(b + ".2")));
         assertFalse(Files.exists(fan.resolve(c)) || Files.exists(fan.resolve(c + ".1")), "an unused blob goes with its copies");
     }
+
+    @Test
+    void verifyRunningWhileGcRemovesBlobsUnderItIsNoFailure() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 1500; i++) {
+                repo.blobs().put(new java.io.ByteArrayInputStream(("unused " + round + " " + i).getBytes()),
+                        Instant.EPOCH); // stored, linked by no snapshot: gc removes every one
+            }
+            repo.catalog().commit();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+            List<String> found = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread verifier = new Thread(() -> {
+                try (Repository reader = Repository.openForReading(vault)) {
+                    new Verifier(reader).run(Verifier.Subset.all(), p -> found.add(p.where() + ": " + p.what()));
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            });
+            verifier.start();
+            GarbageCollector.Result r = gc(false);
+            verifier.join();
+            assertEquals(null, failed.get(), "verify failed while gc ran");
+            assertEquals(List.of(), found, "a blob gc removed is not a problem");
+            assertEquals(1500, r.blobsRemoved());
+        }
+    }
 }
