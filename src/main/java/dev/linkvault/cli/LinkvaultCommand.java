@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         description = "Deduplicated, hard-linked daily snapshots of file trees into a local repository.",
         subcommands = {InitCommand.class, SnapshotCommand.class, SnapshotsCommand.class, LsCommand.class,
                 RestoreCommand.class, ExportCommand.class, PreflightCommand.class, ForgetCommand.class, GcCommand.class, VerifyCommand.class, StatsCommand.class,
-                ReindexCommand.class, ImportConfigCommand.class, VersionCommand.class,
+                ReindexCommand.class, ImportConfigCommand.class, StatusCommand.class, VersionCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Exit codes: 0 ok, 1 finished with per-file errors, 2 fatal/usage/config,"
@@ -42,7 +42,7 @@ final class LinkvaultCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "a command is needed: init, snapshot, snapshots, ls, restore, export, preflight, forget, gc, verify, stats or reindex (see --help)");
+                "a command is needed: init, snapshot, snapshots, status, ls, restore, export, preflight, forget, gc, verify, stats, reindex, version or help (see --help)");
     }
 
     /** The config, which commands that read sources need. */
@@ -56,13 +56,27 @@ final class LinkvaultCommand implements Runnable {
         return loaded;
     }
 
+    /** The writing run under way, for .linkvault/status.json: where, which command, since when; null for none. */
+    Path runRoot;
+    String runCommand;
+    java.time.Instant runStarted;
+    /** What a snapshot run ended with, or null. */
+    dev.linkvault.repo.SnapshotSummary runSummary;
+    /** The one line a failed run ended with, or null. */
+    String runFailure;
+
     /** Opens the repository for writing (probe, lock), telling of a lock a dead writer left. */
     Repository openWriter(String command) {
         return openWriter(command, false);
     }
 
-    /** As {@link #openWriter(String)}; a dry run changes nothing on opening either. */
+    /** As {@link #openWriter(String)}; a dry run changes nothing on opening either (nor writes a status). */
     Repository openWriter(String command, boolean dryRun) {
+        if (!dryRun) {
+            runRoot = repository();
+            runCommand = command;
+            runStarted = java.time.Instant.now();
+        }
         Repository r = Repository.openForWriting(repository(), command, true, dryRun);
         if (r.staleLockHolder() != null) {
             err.println("note: the previous writer (" + r.staleLockHolder() + ") ended without releasing the lock;"

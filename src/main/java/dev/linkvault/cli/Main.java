@@ -22,25 +22,54 @@ public final class Main {
             if (top.debug) {
                 ex.printStackTrace(err);
             }
+            int code = ExitCodes.FATAL;
+            String line;
             if (ex instanceof UserError u) {
-                err.println("linkvault: " + u.getMessage());
-                return u.kind() == UserError.Kind.LOCKED ? ExitCodes.LOCKED : ExitCodes.FATAL;
-            }
-            if (ex instanceof java.nio.file.FileSystemException f) {
+                line = u.getMessage();
+                code = u.kind() == UserError.Kind.LOCKED ? ExitCodes.LOCKED : ExitCodes.FATAL;
+            } else if (ex instanceof java.nio.file.FileSystemException f) {
                 // a file the command needed could not be read or written: its path, the reason, the fix
-                err.println("linkvault: " + dev.linkvault.IoErrors.describe(f) + dev.linkvault.IoErrors.fix(f));
-                return ExitCodes.FATAL;
+                line = dev.linkvault.IoErrors.describe(f) + dev.linkvault.IoErrors.fix(f);
+            } else if (ex instanceof dev.linkvault.ingest.Snapshotter.Bug bug) {
+                line = bug.getMessage();
+            } else {
+                line = "unexpected failure: " + ex + (top.debug ? "" : " (run with --debug for details)");
             }
-            if (ex instanceof dev.linkvault.ingest.Snapshotter.Bug bug) {
-                err.println("linkvault: " + bug.getMessage());
-                return ExitCodes.FATAL;
-            }
-            err.println("linkvault: unexpected failure: " + ex + (top.debug ? "" : " (run with --debug for details)"));
-            return ExitCodes.FATAL;
+            err.println("linkvault: " + line);
+            top.runFailure = line;
+            return code;
         });
         int code = cl.execute(args);
+        recordRun(top, code, err);
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Writes .linkvault/status.json for a run that took (or tried to take) the writer lock. */
+    private static void recordRun(LinkvaultCommand top, int code, PrintWriter err) {
+        if (top.runRoot == null || !java.nio.file.Files.isDirectory(top.runRoot.resolve(".linkvault"))) {
+            return;
+        }
+        try {
+            dev.linkvault.repo.RunStatus before = dev.linkvault.repo.RunStatus.read(top.runRoot);
+            dev.linkvault.repo.SnapshotSummary s = top.runSummary;
+            boolean succeeded = s != null && !s.failed() && (code == ExitCodes.OK || code == ExitCodes.PARTIAL);
+            String outcome = switch (code) {
+                case ExitCodes.OK -> "success";
+                case ExitCodes.PARTIAL -> "partial";
+                case ExitCodes.LOCKED -> "locked";
+                case ExitCodes.INTERRUPTED -> "interrupted";
+                default -> "failed";
+            };
+            new dev.linkvault.repo.RunStatus(top.runCommand, top.runStarted.toString(), java.time.Instant.now().toString(),
+                    outcome, code, top.runFailure, s == null ? null : s.name(), s == null ? null : s.files(),
+                    s == null ? null : s.bytes(), s == null ? null : s.newBytes(), s == null ? null : s.errors(),
+                    succeeded ? s.finished() : before == null ? null : before.lastSuccess(),
+                    succeeded ? s.name() : before == null ? null : before.lastSuccessSnapshot()).write(top.runRoot);
+        } catch (java.io.IOException | RuntimeException e) {
+            err.println("note: could not record the run in " + dev.linkvault.repo.RunStatus.file(top.runRoot) + ": "
+                    + dev.linkvault.IoErrors.reason(e));
+        }
     }
 }

@@ -32,6 +32,10 @@ final class SnapshotCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N", description = "Files handled in parallel (default: config, else 4).")
     Integer workers;
 
+    @Option(names = "--allow-shrink", description = {"Accept, this once, a source that has far fewer files than in the"
+            + " last complete snapshot (see shrink-guard in the config)."})
+    boolean allowShrink;
+
     @Option(names = "--json", description = "Print the summary as JSON on stdout.")
     boolean json;
 
@@ -72,8 +76,8 @@ final class SnapshotCommand implements Callable<Integer> {
             Snapshotter snapshotter = new Snapshotter(repo, Clock.systemDefaultZone(), progress);
             progress.watch(snapshotter.counters());
             Snapshotter.Result r = snapshotter.run(sources,
-                    new Snapshotter.Options(name, config.snapshotName(), ZoneId.systemDefault(), n, config.maxErrorRatio()),
-                    cancel);
+                    new Snapshotter.Options(name, config.snapshotName(), ZoneId.systemDefault(), n, config.maxErrorRatio(),
+                            allowShrink ? 0 : config.shrinkGuard()), cancel);
             progress.close();
             if (r.interrupted()) {
                 top.err.println("snapshot " + r.name() + " interrupted; run the same command again to finish it"
@@ -81,6 +85,7 @@ final class SnapshotCommand implements Callable<Integer> {
                 return ExitCodes.INTERRUPTED;
             }
             SnapshotSummary s = r.summary();
+            top.runSummary = s;
             if (r.alreadyComplete()) {
                 top.err.println("note: snapshot " + r.name() + " was already complete: its run had published it and"
                         + " was stopped just before the last rename, which this run did");

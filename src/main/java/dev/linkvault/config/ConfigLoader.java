@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+@-]{0,99}");
     private static final Set<String> TOP_KEYS = Set.of("repository", "snapshot-name", "workers", "sources", "retention",
-            "max-error-ratio");
+            "max-error-ratio", "shrink-guard");
     private static final Set<String> RETENTION_KEYS = Set.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly",
             "keep-monthly", "keep-yearly", "keep-within");
     private static final Set<String> LOCAL_KEYS = Set.of("type", "name", "path", "include", "ignore",
@@ -110,6 +110,15 @@ public final class ConfigLoader {
             }
             maxErrorRatio = r.asDouble();
         }
+        double shrinkGuard = Config.DEFAULT_SHRINK_GUARD;
+        if (root.has("shrink-guard")) {
+            JsonNode r = root.get("shrink-guard");
+            if (!r.isNumber() || r.asDouble() < 0 || r.asDouble() > 1) {
+                throw fail("shrink-guard", "must be a number from 0 to 1 (a source with fewer than this share of the"
+                        + " files of the last complete snapshot stops the run; 0 turns the guard off; default 0.5)");
+            }
+            shrinkGuard = r.asDouble();
+        }
         JsonNode list = root.get("sources");
         if (list == null || !list.isArray() || list.isEmpty()) {
             throw fail("sources", "give a list with at least one source, for example:"
@@ -132,7 +141,7 @@ public final class ConfigLoader {
             sources.add(s);
         }
         return new Config(file, repository, pattern, workers, List.copyOf(sources), retention(root.get("retention")),
-                maxErrorRatio);
+                maxErrorRatio, shrinkGuard);
     }
 
     private Config.RetentionConfig retention(JsonNode n) {

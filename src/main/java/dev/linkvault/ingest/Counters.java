@@ -16,4 +16,11 @@ public final class Counters {
     /** Files and bytes the sources hold in all, once counted; -1 until then. */
     public final AtomicLong estimatedFiles = new AtomicLong(-1);
     public final AtomicLong estimatedBytes = new AtomicLong(-1);
+    /** Files of each source so far, by source name. */
+    public final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> sourceFiles =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    AtomicLong sourceFiles(String source) {
+        return sourceFiles.computeIfAbsent(source, k -> new AtomicLong());
+    }
 }

@@ -26,6 +26,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -54,11 +56,20 @@ public final class Snapshotter {
      * @param name        the snapshot name asked for, or null for one made from {@code namePattern}
      * @param namePattern a {@link DateTimeFormatter} pattern, applied to now in {@code zone}
      */
-    public record Options(String name, String namePattern, ZoneId zone, int workers, double maxErrorRatio) {
+    /**
+     * @param maxErrorRatio above this share of files with errors the snapshot is published as failed
+     * @param shrinkGuard   a source with fewer than this share of the files it had in the last
+     *                      complete snapshot stops the run before publishing; 0 accepts any shrink
+     */
+    public record Options(String name, String namePattern, ZoneId zone, int workers, double maxErrorRatio,
+                          double shrinkGuard) {
         public Options(String name, String namePattern, ZoneId zone, int workers) {
-            this(name, namePattern, zone, workers, DEFAULT_MAX_ERROR_RATIO);
+            this(name, namePattern, zone, workers, DEFAULT_MAX_ERROR_RATIO, DEFAULT_SHRINK_GUARD);
         }
     }
+
+    /** Fewer than half the files of the last complete snapshot: a broken mount or an empty replica, not a cleanup. */
+    public static final double DEFAULT_SHRINK_GUARD = 0.5;
 
     /**
      * A snapshot more than this share of whose files had errors is published as {@code failed}:
@@ -117,13 +128,18 @@ public final class Snapshotter {
                 repo.catalog().commit();
                 return new Result(name, null, true);
             }
+            Map<String, Long> sourceFiles = new TreeMap<>();
+            for (Source s : sources) {
+                sourceFiles.put(s.name(), counters.sourceFiles(s.name()).get());
+            }
+            checkShrink(name, sourceFiles, options.shrinkGuard());
             Instant end = clock.instant();
             long errors = counters.errors.get();
             boolean failed = errors > 0 && errors > options.maxErrorRatio() * (errors + counters.files.get());
             summary = new SnapshotSummary(name, started.toString(), end.toString(),
                     Duration.between(started, end).toMillis(), counters.files.get(), counters.dirs.get(),
                     counters.symlinks.get(), counters.bytes.get(), counters.filesRead.get(), counters.bytesRead.get(),
-                    counters.newBlobs.get(), counters.newBytes.get(), errors, resumed, failed);
+                    counters.newBlobs.get(), counters.newBytes.get(), errors, resumed, failed, sourceFiles);
             manifest.finish(summary);
         } finally {
             if (estimator != null) {
@@ -136,6 +152,36 @@ public final class Snapshotter {
         repo.publish(name, manifestTmp);
         repo.cacheSummary(name, summary);
         return new Result(name, summary, false);
+    }
+
+    /**
+     * Stops before publishing when a source delivered fewer than {@code guard} of the files it had
+     * in the newest complete snapshot that counted it: an unmounted disk or an empty database
+     * replica must never replace a good snapshot unnoticed.
+     */
+    private void checkShrink(String name, Map<String, Long> now, double guard) throws IOException {
+        if (guard <= 0) {
+            return;
+        }
+        Repository.SnapshotInfo last = null;
+        for (Repository.SnapshotInfo s : repo.snapshots()) {
+            if (s.state() == Repository.State.COMPLETE && s.summary().sourceFiles() != null && !s.name().equals(name)
+                    && (last == null || s.summary().started().compareTo(last.summary().started()) > 0)) {
+                last = s;
+            }
+        }
+        if (last == null) {
+            return;
+        }
+        for (Map.Entry<String, Long> e : now.entrySet()) {
+            Long before = last.summary().sourceFiles().get(e.getKey());
+            if (before != null && before > 0 && e.getValue() < guard * before) {
+                throw new UserError("source '" + e.getKey() + "' has " + e.getValue() + " files where snapshot "
+                        + last.name() + " had " + before + " (fewer than " + Math.round(guard * 100) + "%): is a disk"
+                        + " not mounted, or the database empty? Nothing was published; if the files are really gone,"
+                        + " run the snapshot again with --allow-shrink");
+            }
+        }
     }
 
     private String chooseName(Options o) throws IOException {
@@ -284,6 +330,10 @@ public final class Snapshotter {
                 public void entry(Entry e) throws InterruptedException {
                     if (cancel.get() || fatal.get() != null) {
                         throw new InterruptedException();
+                    }
+                    if (e.type() == Entry.Type.FILE) {
+                        // what the source delivered, stored or not: the shrink guard's measure
+                        counters.sourceFiles(s.name()).incrementAndGet();
                     }
                     RelPath p;
                     try {

@@ -418,4 +418,53 @@ class CliTest {
         assertTrue(r.err().contains("docs/badlink: symlink target is not valid UTF-8"), r.err());
         assertFalse(Files.exists(vault.resolve("snapshots/s1/docs/badlink"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
+
+    @Test
+    void aSourceThatLostMostOfItsFilesStopsBeforePublishingUnlessAllowed() throws IOException {
+        Path src = dir.resolve("Documents");
+        for (int i = 0; i < 10; i++) {
+            Fixtures.write(src, "many/f" + i, "file " + i);
+        }
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        Repository.deleteTree(src.resolve("many")); // as an unmounted disk looks
+        Cli r = lv("-c", config.toString(), "snapshot", "--name", "s2");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("source 'docs' has 2 files where snapshot s1 had 12 (fewer than 50%)")
+                && r.err().contains("--allow-shrink"), r.err());
+        assertFalse(Files.exists(vault.resolve("snapshots/s2")), "nothing published");
+        Cli allowed = lv("-c", config.toString(), "snapshot", "--name", "s2", "--allow-shrink");
+        assertEquals(0, allowed.code(), allowed.toString());
+        assertTrue(Files.isDirectory(vault.resolve("snapshots/s2")));
+    }
+
+    @Test
+    void everyWritingRunIsRecordedAndStatusTellsTheAgeOfTheLastSuccess() throws Exception {
+        lv("init", vault.toString());
+        Cli none = lv("--repo", vault.toString(), "status");
+        assertEquals(1, none.code(), none.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        Cli ok = lv("--repo", vault.toString(), "status");
+        assertEquals(0, ok.code(), ok.toString());
+        assertTrue(ok.out().contains("last run:     linkvault snapshot") && ok.out().contains("success (exit 0)")
+                && ok.out().contains("snapshot s1, 2 files"), ok.out());
+        assertTrue(ok.out().contains("last success: ") && ok.out().contains("(snapshot s1)"), ok.out());
+
+        // a run that fails is recorded, and the last success stays what it was
+        try (Repository held = Repository.openForWriting(vault, "linkvault snapshot", true)) {
+            assertEquals(3, lv("-c", config.toString(), "snapshot", "--name", "s2").code());
+        }
+        JsonNode st = new ObjectMapper().readTree(lv("--repo", vault.toString(), "status", "--json").out());
+        assertEquals("locked", st.get("outcome").asText());
+        assertEquals(3, st.get("exit_code").asInt());
+        assertTrue(st.get("message").asText().contains("is in use by"), st.toString());
+        assertEquals("s1", st.get("last_success_snapshot").asText());
+        assertTrue(st.get("ok").asBoolean());
+        Thread.sleep(1100);
+        Cli old = lv("--repo", vault.toString(), "status", "--max-age", "1s");
+        assertEquals(1, old.code(), "older than a second: " + old);
+        assertTrue(old.out().contains("older than --max-age 1s"), old.out());
+        assertEquals(2, lv("--repo", vault.toString(), "status", "--max-age", "soon").code());
+        assertFalse(Files.exists(vault.resolve(".linkvault/status.json.tmp")));
+    }
 }
