@@ -101,24 +101,11 @@ public final class ConfigLoader {
             }
             workers = w.asInt();
         }
-        double maxErrorRatio = Config.DEFAULT_MAX_ERROR_RATIO;
-        if (root.has("max-error-ratio")) {
-            JsonNode r = root.get("max-error-ratio");
-            if (!r.isNumber() || r.asDouble() < 0 || r.asDouble() > 1) {
-                throw fail("max-error-ratio", "must be a number from 0 to 1 (the share of files with errors above"
-                        + " which a snapshot is 'failed'; default 0.5)");
-            }
-            maxErrorRatio = r.asDouble();
-        }
-        double shrinkGuard = Config.DEFAULT_SHRINK_GUARD;
-        if (root.has("shrink-guard")) {
-            JsonNode r = root.get("shrink-guard");
-            if (!r.isNumber() || r.asDouble() < 0 || r.asDouble() > 1) {
-                throw fail("shrink-guard", "must be a number from 0 to 1 (a source with fewer than this share of the"
-                        + " files of the last complete snapshot stops the run; 0 turns the guard off; default 0.5)");
-            }
-            shrinkGuard = r.asDouble();
-        }
+        double maxErrorRatio = ratio(root, "max-error-ratio", Config.DEFAULT_MAX_ERROR_RATIO,
+                "the share of files with errors above which a snapshot is 'failed'");
+        double shrinkGuard = ratio(root, "shrink-guard", Config.DEFAULT_SHRINK_GUARD,
+                "a source with fewer than this share of the files of the last complete snapshot stops the run; 0 turns"
+                        + " the guard off");
         JsonNode list = root.get("sources");
         if (list == null || !list.isArray() || list.isEmpty()) {
             throw fail("sources", "give a list with at least one source, for example:"
@@ -168,6 +155,18 @@ public final class ConfigLoader {
             throw fail("retention.keep-within", "'" + within + "' is not a duration like 7d, 2m15d or 1y6m (y, m, d, h)");
         }
         return new Config.RetentionConfig(v[0], v[1], v[2], v[3], v[4], v[5], within);
+    }
+
+    /** A share from 0 to 1 under {@code key}, else {@code otherwise}. */
+    private double ratio(JsonNode root, String key, double otherwise, String meaning) {
+        JsonNode r = root.get(key);
+        if (r == null) {
+            return otherwise;
+        }
+        if (!r.isNumber() || r.asDouble() < 0 || r.asDouble() > 1) {
+            throw fail(key, "must be a number from 0 to 1 (" + meaning + "; default " + otherwise + ")");
+        }
+        return r.asDouble();
     }
 
     private SourceConfig source(JsonNode n, String at) {
