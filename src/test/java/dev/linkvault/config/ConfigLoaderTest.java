@@ -104,4 +104,17 @@ class ConfigLoaderTest {
         assertEquals("2m", c.retention().within());
         assertThrows(UserError.class, () -> load("sources: [{type: local, name: d, path: x}]\nretention: {keep-daily: -1}\n"));
     }
+
+    @Test
+    void theGuardsAreSharesFromZeroToOne() throws IOException {
+        String base = "repository: /srv/vault\nsources:\n  - {type: local, name: d, path: /tmp}\n";
+        Config c = load(base + "max-error-ratio: 0.2\nshrink-guard: 0\n");
+        assertEquals(0.2, c.maxErrorRatio());
+        assertEquals(0.0, c.shrinkGuard());
+        Config d = load(base);
+        assertEquals(0.5, d.maxErrorRatio());
+        assertEquals(0.5, d.shrinkGuard());
+        UserError e = assertThrows(UserError.class, () -> load(base + "shrink-guard: 2\n"));
+        assertTrue(e.getMessage().contains("shrink-guard") && e.getMessage().contains("from 0 to 1"), e.getMessage());
+    }
 }
