@@ -90,7 +90,7 @@ final class ForgetCommand implements Callable<Integer> {
             if (flags) {
                 p = new Retention.Policy(n(last), n(hourly), n(daily), n(weekly), n(monthly), n(yearly), within);
             } else {
-                Config.RetentionConfig c = top.config != null ? top.requireConfig().retention() : null;
+                Config.RetentionConfig c = top.configFile() != null ? top.requireConfig().retention() : null;
                 if (c == null) {
                     throw new UserError("no retention policy: give --keep-* options (for example --keep-daily 7)"
                             + " or a retention: block in the config");

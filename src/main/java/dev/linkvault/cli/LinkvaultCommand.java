@@ -6,6 +6,7 @@ import dev.linkvault.config.ConfigLoader;
 import dev.linkvault.repo.Repository;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,15 +46,63 @@ final class LinkvaultCommand implements Runnable {
                 "a command is needed: init, snapshot, snapshots, status, ls, restore, export, preflight, forget, gc, verify, stats, reindex, version or help (see --help)");
     }
 
+    /** Where the process looks (the environment and the places of the config); replaced in tests. */
+    java.util.Map<String, String> environment = System.getenv();
+    Path workingDir = Path.of("").toAbsolutePath();
+    Path homeDir = Path.of(System.getenv("HOME") != null && !System.getenv("HOME").isBlank() ? System.getenv("HOME")
+            : System.getProperty("user.home"));
+
+    /**
+     * The config file: {@code -c FILE}, else {@code $LINKVAULT_CONFIG}, else the first of
+     * {@code ./linkvault.yaml}, {@code ~/.config/linkvault/config.yaml},
+     * {@code /etc/linkvault/config.yaml} that exists; null when none is given or found.
+     */
+    Path configFile() {
+        if (config != null) {
+            return config;
+        }
+        String env = environment.get("LINKVAULT_CONFIG");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        for (Path p : configPlaces()) {
+            if (java.nio.file.Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private List<Path> configPlaces() {
+        return List.of(workingDir.resolve("linkvault.yaml"), homeDir.resolve(".config/linkvault/config.yaml"),
+                Path.of("/etc/linkvault/config.yaml"));
+    }
+
     /** The config, which commands that read sources need. */
     Config requireConfig() {
-        if (config == null) {
-            throw new UserError("this command needs a config: give -c FILE before the command");
+        Path file = configFile();
+        if (file == null) {
+            throw new UserError("this command needs a config: give -c FILE, set LINKVAULT_CONFIG, or put one at "
+                    + configPlaces().stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")));
         }
         if (loaded == null) {
-            loaded = ConfigLoader.load(config);
+            loaded = ConfigLoader.load(file);
         }
         return loaded;
+    }
+
+    /**
+     * How this run named its repository, for fix hints that work when pasted: {@code --repo DIR}
+     * or {@code -c FILE}, or nothing when it came from the environment or a config's usual place.
+     */
+    String how() {
+        if (repo != null) {
+            return "--repo " + repo.toAbsolutePath().normalize() + " ";
+        }
+        if (config != null) {
+            return "-c " + config + " ";
+        }
+        return "";
     }
 
     /** The writing run under way, for .linkvault/status.json: where, which command, since when; null for none. */
@@ -85,18 +134,26 @@ final class LinkvaultCommand implements Runnable {
         return r;
     }
 
-    /** The repository: --repo, else the config's 'repository'. */
+    /**
+     * The repository: {@code --repo}, else {@code $LINKVAULT_REPOSITORY}, else the config's
+     * {@code repository} (the config as {@link #configFile} finds it).
+     */
     Path repository() {
         if (repo != null) {
             return repo.toAbsolutePath().normalize();
         }
-        if (config != null) {
+        String env = config == null ? environment.get("LINKVAULT_REPOSITORY") : null;
+        if (env != null && !env.isBlank()) {
+            return Path.of(env).toAbsolutePath().normalize();
+        }
+        if (configFile() != null) {
             Config c = requireConfig();
             if (c.repository() != null) {
                 return c.repository();
             }
             throw new UserError("config " + c.file() + " has no 'repository:'; add it or give --repo DIR");
         }
-        throw new UserError("no repository given: use --repo DIR or -c FILE before the command");
+        throw new UserError("no repository given: use --repo DIR or -c FILE, or set LINKVAULT_REPOSITORY or"
+                + " LINKVAULT_CONFIG");
     }
 }

@@ -35,6 +35,7 @@ public final class Main {
             } else {
                 line = "unexpected failure: " + ex + (top.debug ? "" : " (run with --debug for details)");
             }
+            line = pasteable(line, top.how());
             err.println("linkvault: " + line);
             top.runFailure = line;
             return code;
@@ -44,6 +45,18 @@ public final class Main {
         out.flush();
         err.flush();
         return code;
+    }
+
+    private static final java.util.regex.Pattern HINT = java.util.regex.Pattern.compile(
+            "(with: )linkvault (snapshots|snapshot|ls|restore|export|verify|gc|forget|stats|status|reindex)\\b");
+
+    /**
+     * A message whose fix hint names a command ("list them with: linkvault snapshots"), with the
+     * {@code -c FILE} or {@code --repo DIR} this run was given put in, so that the hint works when pasted.
+     */
+    static String pasteable(String message, String how) {
+        return how.isEmpty() ? message : HINT.matcher(message).replaceAll(
+                "$1" + java.util.regex.Matcher.quoteReplacement("linkvault " + how) + "$2");
     }
 
     /** Writes .linkvault/status.json for a run that took (or tried to take) the writer lock. */

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -466,5 +467,40 @@ class CliTest {
         assertTrue(old.out().contains("older than --max-age 1s"), old.out());
         assertEquals(2, lv("--repo", vault.toString(), "status", "--max-age", "soon").code());
         assertFalse(Files.exists(vault.resolve(".linkvault/status.json.tmp")));
+    }
+
+    @Test
+    void fixHintsNameTheRepositoryOrConfigTheRunWasGiven() throws IOException {
+        lv("init", vault.toString());
+        Cli byRepo = lv("--repo", vault.toString(), "ls", "nosuch:docs");
+        assertEquals(2, byRepo.code());
+        assertTrue(byRepo.err().contains("list them with: linkvault --repo " + vault + " snapshots"), byRepo.err());
+        Cli byConfig = lv("-c", config.toString(), "ls", "nosuch:docs");
+        assertTrue(byConfig.err().contains("list them with: linkvault -c " + config + " snapshots"), byConfig.err());
+    }
+
+    @Test
+    void theConfigAndRepositoryAreFoundFromTheEnvironmentAndTheUsualPlaces() throws Exception {
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        java.util.Map<String, String> env = new java.util.HashMap<>(Map.of("LC_ALL", "C.UTF-8", "HOME", dir.toString()));
+        env.put("LINKVAULT_REPOSITORY", vault.toString());
+        dev.linkvault.ChildJvm.Run byEnv = dev.linkvault.ChildJvm.run(dir, env, Main.class, "snapshots");
+        assertEquals(0, byEnv.code(), byEnv.toString());
+        assertTrue(byEnv.out().contains("s1"), byEnv.toString());
+
+        env.remove("LINKVAULT_REPOSITORY");
+        env.put("LINKVAULT_CONFIG", config.toString());
+        dev.linkvault.ChildJvm.Run byConfigEnv = dev.linkvault.ChildJvm.run(dir, env, Main.class, "ls", "s1:docs");
+        assertEquals(0, byConfigEnv.code(), byConfigEnv.toString());
+        assertTrue(byConfigEnv.out().contains("docs/report.pdf"), byConfigEnv.toString());
+
+        env.remove("LINKVAULT_CONFIG");
+        Path home = Files.createDirectories(dir.resolve(".config/linkvault"));
+        Files.copy(config, home.resolve("config.yaml"));
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        dev.linkvault.ChildJvm.Run byHome = dev.linkvault.ChildJvm.run(elsewhere, env, Main.class, "snapshots");
+        assertEquals(0, byHome.code(), byHome.toString());
+        assertTrue(byHome.out().contains("s1"), byHome.toString());
     }
 }
