@@ -53,10 +53,8 @@ public final class Snapshotter {
     private final Counters counters = new Counters();
 
     /**
-     * @param name        the snapshot name asked for, or null for one made from {@code namePattern}
-     * @param namePattern a {@link DateTimeFormatter} pattern, applied to now in {@code zone}
-     */
-    /**
+     * @param name          the snapshot name asked for, or null for one made from {@code namePattern}
+     * @param namePattern   a {@link DateTimeFormatter} pattern, applied to now in {@code zone}
      * @param maxErrorRatio above this share of files with errors the snapshot is published as failed
      * @param shrinkGuard   a source with fewer than this share of the files it had in the last
      *                      complete snapshot stops the run before publishing; 0 accepts any shrink
