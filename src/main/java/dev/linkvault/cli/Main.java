@@ -18,6 +18,21 @@ public final class Main {
         CommandLine cl = new CommandLine(top);
         cl.setOut(out);
         cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, args2) -> {
+            String said = ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                    ? u.getUnmatched().get(0) : null;
+            String meant = said == null || ex.getCommandLine() != cl ? null : OTHER_TOOLS.get(said);
+            if (meant != null) {
+                err.println("linkvault: there is no command '" + said + "'; did you mean: linkvault " + meant);
+                return ExitCodes.FATAL;
+            }
+            err.println("linkvault: " + ex.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
+                err.println("see: linkvault " + (ex.getCommandLine() == cl ? "" : ex.getCommandLine().getCommandName()
+                        + " ") + "--help");
+            }
+            return ExitCodes.FATAL;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (top.debug) {
                 ex.printStackTrace(err);
@@ -46,6 +61,11 @@ public final class Main {
         err.flush();
         return code;
     }
+
+    /** What users of restic, borg and rsnapshot type, and linkvault's word for it. */
+    private static final java.util.Map<String, String> OTHER_TOOLS = java.util.Map.of(
+            "backup", "snapshot", "create", "snapshot", "check", "verify", "prune", "forget --prune (or gc)",
+            "list", "snapshots", "mount", "ls (or browse snapshots/ with any file manager)");
 
     private static final java.util.regex.Pattern HINT = java.util.regex.Pattern.compile(
             "(with: )linkvault (snapshots|snapshot|ls|restore|export|verify|gc|forget|stats|status|reindex)\\b");

@@ -456,9 +456,28 @@ public final class Repository implements AutoCloseable {
                 + tree(name) + " is still there to copy from (cp -a), and verify tells what else is wrong");
     }
 
-    /** A complete snapshot by name; a clear error when it is absent or unfinished. */
+    private static final Pattern LATEST = Pattern.compile("latest(?:~(\\d{1,6}))?");
+
+    /**
+     * A complete snapshot by name; a clear error when it is absent or unfinished. {@code latest}
+     * is the newest complete snapshot (by the time it was taken), {@code latest~N} the one N
+     * before it, unless a snapshot is really named so.
+     */
     public SnapshotInfo completeSnapshot(String name) throws IOException {
-        for (SnapshotInfo s : snapshots()) {
+        List<SnapshotInfo> all = snapshots();
+        var m = LATEST.matcher(name);
+        if (m.matches() && all.stream().noneMatch(s -> s.name().equals(name))) {
+            int back = m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
+            List<SnapshotInfo> complete = all.stream().filter(s -> s.state() == State.COMPLETE)
+                    .sorted(java.util.Comparator.comparing((SnapshotInfo s) -> s.summary().started())
+                            .thenComparing(SnapshotInfo::name).reversed()).toList();
+            if (back >= complete.size()) {
+                throw new UserError("'" + name + "': the repository has " + complete.size() + " complete snapshots;"
+                        + " list them with: linkvault snapshots");
+            }
+            return complete.get(back);
+        }
+        for (SnapshotInfo s : all) {
             if (s.name().equals(name)) {
                 if (s.state() == State.DAMAGED) {
                     throw damaged(name, "it is cut short or altered");

@@ -100,7 +100,7 @@ public final class Restorer {
     }
 
     public Result restore(SnapshotRef ref, Path to, Options options, Problems problems) throws IOException {
-        repo.completeSnapshot(ref.snapshot());
+        ref = new SnapshotRef(repo.completeSnapshot(ref.snapshot()).name(), ref.path()); // latest, latest~N
         Path tree = repo.tree(ref.snapshot());
         RelPath base = ref.path();
         int strip = base.isRoot() ? 0 : base.depth() - 1;

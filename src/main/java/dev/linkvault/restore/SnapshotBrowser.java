@@ -22,7 +22,7 @@ public final class SnapshotBrowser {
      * @return how many entries were listed
      */
     public long list(SnapshotRef ref, boolean recursive, Consumer<Manifest.Item> out) throws IOException {
-        repo.completeSnapshot(ref.snapshot());
+        ref = new SnapshotRef(repo.completeSnapshot(ref.snapshot()).name(), ref.path()); // latest, latest~N
         RelPath base = ref.path();
         long[] count = {0};
         boolean[] found = {base.isRoot()};

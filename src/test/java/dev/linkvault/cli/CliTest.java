@@ -503,4 +503,31 @@ class CliTest {
         assertEquals(0, byHome.code(), byHome.toString());
         assertTrue(byHome.out().contains("s1"), byHome.toString());
     }
+
+    @Test
+    void latestAndLatestTildeNWorkWhereASnapshotNameDoes() throws IOException {
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "first").code());
+        Files.writeString(dir.resolve("Documents/report.pdf"), "%PDF edited");
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "second").code());
+        Path out = dir.resolve("out");
+        assertEquals(0, lv("-c", config.toString(), "restore", "latest:docs/report.pdf", "--to", out.resolve("a").toString()).code());
+        assertEquals("%PDF edited", Files.readString(out.resolve("a/report.pdf")));
+        assertEquals(0, lv("-c", config.toString(), "restore", "latest~1:docs/report.pdf", "--to", out.resolve("b").toString()).code());
+        assertEquals("%PDF pretend", Files.readString(out.resolve("b/report.pdf")));
+        assertTrue(lv("-c", config.toString(), "ls", "latest:docs").out().contains("docs/report.pdf"));
+        Cli tooFar = lv("-c", config.toString(), "ls", "latest~2");
+        assertEquals(2, tooFar.code());
+        assertTrue(tooFar.err().contains("has 2 complete snapshots"), tooFar.err());
+    }
+
+    @Test
+    void aCommandOfAnotherToolGetsADidYouMean() {
+        Cli r = lv("backup");
+        assertEquals(2, r.code(), r.toString());
+        assertEquals("linkvault: there is no command 'backup'; did you mean: linkvault snapshot", r.err().strip());
+        Cli other = lv("snapshott");
+        assertEquals(2, other.code(), other.toString());
+        assertTrue(other.err().contains("snapshot"), other.err());
+    }
 }
