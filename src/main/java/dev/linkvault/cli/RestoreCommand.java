@@ -30,6 +30,15 @@ final class RestoreCommand implements Callable<Integer> {
             + " (same size, mtime and SHA-1) are skipped either way."})
     boolean overwrite;
 
+    @Option(names = "--include", paramLabel = "GLOB", description = {"Take only what matches (any number of times):"
+            + " a pattern without / matches a name at any depth (*.pdf), one with / the path from the snapshot's top"
+            + " (docs/**/tax/*)."})
+    java.util.List<String> include = new java.util.ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out what matches, and all below a folder that does"
+            + " (any number of times; patterns as for --include).")
+    java.util.List<String> exclude = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         SnapshotRef ref = SnapshotRef.parse(target);
@@ -42,7 +51,8 @@ final class RestoreCommand implements Callable<Integer> {
                 top.err.println(OnInterrupt.MESSAGE);
                 top.err.flush();
             })) {
-                r = restorer.restore(ref, to.toAbsolutePath(), overwrite,
+                r = restorer.restore(ref, to.toAbsolutePath(),
+                        Restorer.Options.restore(overwrite, dev.linkvault.restore.Selection.of(include, exclude)),
                         (path, message) -> top.err.println("error: " + path + ": " + message));
             }
             top.out.println("restored " + Units.count(r.files()) + " files (" + Units.bytes(r.bytes()) + "), "

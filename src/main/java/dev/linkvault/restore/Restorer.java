@@ -72,11 +72,21 @@ public final class Restorer {
      * @param renameMap where to write "original TAB exported" for each renamed path (with sanitize)
      * @param portable  the target may refuse modes (SMB, exFAT): try them, never fail on them
      * @param workers   files copied at once (a network share answers each file slowly; many at once hide it)
+     * @param selection which paths are taken (--include, --exclude)
      */
     public record Options(Existing existing, boolean sanitize, Path renameMap, boolean portable, Progress progress,
-                          int workers) {
+                          int workers, Selection selection) {
+        public Options(Existing existing, boolean sanitize, Path renameMap, boolean portable, Progress progress,
+                       int workers) {
+            this(existing, sanitize, renameMap, portable, progress, workers, Selection.all());
+        }
+
         public static Options restore(boolean overwrite) {
-            return new Options(overwrite ? Existing.REPLACE : Existing.KEEP, false, null, false, null, 1);
+            return restore(overwrite, Selection.all());
+        }
+
+        public static Options restore(boolean overwrite, Selection selection) {
+            return new Options(overwrite ? Existing.REPLACE : Existing.KEEP, false, null, false, null, 1, selection);
         }
     }
 
@@ -112,7 +122,8 @@ public final class Restorer {
         if (options.progress() != null) {
             long[] t = new long[2];
             repo.readManifest(ref.snapshot(), item -> {
-                if (item.type() == Manifest.Type.FILE && base.contains(RelPath.parse(item.path()))) {
+                RelPath ip = RelPath.parse(item.path());
+                if (item.type() == Manifest.Type.FILE && base.contains(ip) && options.selection().takes(ip)) {
                     t[0]++;
                     t[1] += item.size();
                 }
@@ -129,7 +140,7 @@ public final class Restorer {
              java.io.Writer renames = mapTmp == null ? null : Files.newBufferedWriter(mapTmp)) {
             repo.readManifest(ref.snapshot(), item -> {
                 RelPath p = RelPath.parse(item.path());
-                if (!base.contains(p)) {
+                if (!base.contains(p) || !options.selection().takes(p)) {
                     return;
                 }
                 RelPath rel = RelPath.of(p.parts().subList(strip, p.depth()));
@@ -178,6 +189,11 @@ public final class Restorer {
                 }
             });
             copier.finish();
+            if (n.files.get() + n.dirs.get() + n.symlinks.get() + n.errors.get() + n.skipped.get() == 0
+                    && !options.selection().takesAll()) {
+                throw new UserError("nothing in " + ref + " matches the --include/--exclude patterns given; see what"
+                        + " is there with: linkvault ls -r " + ref);
+            }
             if (n.files.get() + n.dirs.get() + n.symlinks.get() + n.errors.get() + n.skipped.get() == 0) {
                 throw new UserError("snapshot " + ref.snapshot() + " has no path '" + base + "'; list it with:"
                         + " linkvault ls " + ref.snapshot());

@@ -530,4 +530,35 @@ class CliTest {
         assertEquals(2, other.code(), other.toString());
         assertTrue(other.err().contains("snapshot"), other.err());
     }
+
+    @Test
+    void restoreTakesIncludeAndExcludeGlobs() throws IOException {
+        Fixtures.write(dir.resolve("Documents"), "a/deep/tax.pdf", "tax");
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        Path pdfs = dir.resolve("pdfs");
+        Cli inc = lv("-c", config.toString(), "restore", "s1", "--to", pdfs.toString(), "--include", "*.pdf");
+        assertEquals(0, inc.code(), inc.toString());
+        assertEquals("tax", Files.readString(pdfs.resolve("docs/a/deep/tax.pdf")));
+        assertTrue(Files.exists(pdfs.resolve("docs/report.pdf")));
+        assertFalse(Files.exists(pdfs.resolve("docs/a/notes.txt")), "only what matches");
+
+        Path noA = dir.resolve("no-a");
+        Cli exc = lv("-c", config.toString(), "restore", "s1", "--to", noA.toString(), "--exclude", "docs/a");
+        assertEquals(0, exc.code(), exc.toString());
+        assertTrue(Files.exists(noA.resolve("docs/report.pdf")));
+        assertFalse(Files.exists(noA.resolve("docs/a")), "an excluded folder goes with all in it");
+
+        Path both = dir.resolve("both");
+        Cli mix = lv("-c", config.toString(), "restore", "s1", "--to", both.toString(), "--include", "docs/a/**",
+                "--exclude", "deep");
+        assertEquals(0, mix.code(), mix.toString());
+        assertTrue(Files.exists(both.resolve("docs/a/notes.txt")));
+        assertFalse(Files.exists(both.resolve("docs/a/deep")));
+        assertFalse(Files.exists(both.resolve("docs/report.pdf")));
+
+        Cli none = lv("-c", config.toString(), "restore", "s1", "--to", dir.resolve("none").toString(), "--include", "*.xls");
+        assertEquals(2, none.code(), none.toString());
+        assertTrue(none.err().contains("nothing in s1 matches the --include/--exclude patterns"), none.err());
+    }
 }
