@@ -12,10 +12,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "ls", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "ls", mixinStandardHelpOptions = false, versionProvider = VersionProvider.class,
         description = {"List what a snapshot holds at a path: mode, size, mtime, path.",
             "Example: linkvault --repo /srv/vault ls 2026-11-21:docs/a"})
 final class LsCommand implements Callable<Integer> {
+    // -h is ls's --human-readable (as in ls and du), so help is --help only
+    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print version information and exit.")
+    boolean version;
+
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
@@ -28,16 +35,19 @@ final class LsCommand implements Callable<Integer> {
     @Option(names = {"-r", "--recursive"}, description = "List everything below the path.")
     boolean recursive;
 
+    @Option(names = {"-h", "--human-readable"}, description = "Sizes as 1.2 MB rather than in bytes.")
+    boolean human;
+
     @Override
     public Integer call() throws Exception {
         SnapshotRef ref = SnapshotRef.parse(target);
         try (Repository repo = Repository.openForReading(top.repository())) {
-            new SnapshotBrowser(repo).list(ref, recursive, item -> top.out.println(format(item)));
+            new SnapshotBrowser(repo).list(ref, recursive, item -> top.out.println(format(item, human)));
         }
         return ExitCodes.OK;
     }
 
-    private static String format(Manifest.Item it) {
+    private static String format(Manifest.Item it, boolean human) {
         char t = switch (it.type()) {
             case DIR -> 'd';
             case SYMLINK -> 'l';
@@ -48,7 +58,8 @@ final class LsCommand implements Callable<Integer> {
         String path = shown(it.path()) + (it.type() == Manifest.Type.DIR ? "/" : "")
                 + (it.type() == Manifest.Type.SYMLINK ? " -> " + shown(it.target()) : "");
         return String.format("%c%s %12s %s %s", t, modeString(it.mode()),
-                it.type() == Manifest.Type.DIR ? "-" : Long.toString(it.size()), TIME.format(it.mtime()), path);
+                it.type() == Manifest.Type.DIR ? "-" : human ? Units.bytes(it.size()) : Long.toString(it.size()),
+                TIME.format(it.mtime()), path);
     }
 
     private static String shown(String s) {

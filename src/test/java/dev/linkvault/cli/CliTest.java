@@ -561,4 +561,21 @@ class CliTest {
         assertEquals(2, none.code(), none.toString());
         assertTrue(none.err().contains("nothing in s1 matches the --include/--exclude patterns"), none.err());
     }
+
+    @Test
+    void lsShowsHumanSizesWithHAndSnapshotsShowsWhenEachWasTaken() throws IOException {
+        Files.write(dir.resolve("Documents/big.bin"), new byte[1_500_000]);
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        Cli plain = lv("-c", config.toString(), "ls", "s1:docs/big.bin");
+        assertTrue(plain.out().contains(" 1500000 "), plain.out());
+        Cli human = lv("-c", config.toString(), "ls", "-h", "s1:docs/big.bin");
+        assertEquals(0, human.code(), human.toString());
+        assertTrue(human.out().contains("1.50 MB"), human.out());
+        assertTrue(lv("ls", "--help").out().contains("--human-readable"));
+        Cli list = lv("--repo", vault.toString(), "snapshots");
+        assertTrue(list.out().lines().findFirst().get().contains("STARTED"), list.out());
+        assertTrue(list.out().lines().skip(1).findFirst().get().matches("s1 +complete +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d .*"),
+                list.out());
+    }
 }
