@@ -113,6 +113,8 @@ final class LinkvaultCommand implements Runnable {
     dev.linkvault.repo.SnapshotSummary runSummary;
     /** The one line a failed run ended with, or null. */
     String runFailure;
+    /** Who hears how a snapshot went (the config's notify: block), once the snapshot started; or null. */
+    Notifier notifier;
 
     /** Opens the repository for writing (probe, lock), telling of a lock a dead writer left. */
     Repository openWriter(String command) {

@@ -13,7 +13,13 @@ public final class Main {
     }
 
     /** Runs one command line with the given output streams; returns the exit code. */
-    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    /** What a notification carries of the run's output: its last 10 kB. */
+    static final int LOG_TAIL = 10 * 1024;
+
+    public static int run(String[] args, PrintWriter rawOut, PrintWriter rawErr) {
+        StringBuilder log = new StringBuilder();
+        PrintWriter out = new PrintWriter(new TailWriter(rawOut, log, LOG_TAIL), true);
+        PrintWriter err = new PrintWriter(new TailWriter(rawErr, log, LOG_TAIL), true);
         LinkvaultCommand top = new LinkvaultCommand(out, err);
         CommandLine cl = new CommandLine(top);
         cl.setOut(out);
@@ -57,6 +63,11 @@ public final class Main {
         });
         int code = cl.execute(args);
         recordRun(top, code, err);
+        if (top.notifier != null) {
+            dev.linkvault.repo.SnapshotSummary sum = top.runSummary;
+            top.notifier.finished(code, outcome(code), sum == null ? null : sum.name(), sum == null ? null : sum.errors(),
+                    TailWriter.last(log, LOG_TAIL));
+        }
         out.flush();
         err.flush();
         return code;
@@ -79,6 +90,16 @@ public final class Main {
                 "$1" + java.util.regex.Matcher.quoteReplacement("linkvault " + how) + "$2");
     }
 
+    static String outcome(int code) {
+        return switch (code) {
+            case ExitCodes.OK -> "success";
+            case ExitCodes.PARTIAL -> "partial";
+            case ExitCodes.LOCKED -> "locked";
+            case ExitCodes.INTERRUPTED -> "interrupted";
+            default -> "failed";
+        };
+    }
+
     /** Writes .linkvault/status.json for a run that took (or tried to take) the writer lock. */
     private static void recordRun(LinkvaultCommand top, int code, PrintWriter err) {
         if (top.runRoot == null || !java.nio.file.Files.isDirectory(top.runRoot.resolve(".linkvault"))) {
@@ -88,13 +109,7 @@ public final class Main {
             dev.linkvault.repo.RunStatus before = dev.linkvault.repo.RunStatus.read(top.runRoot);
             dev.linkvault.repo.SnapshotSummary s = top.runSummary;
             boolean succeeded = s != null && !s.failed() && (code == ExitCodes.OK || code == ExitCodes.PARTIAL);
-            String outcome = switch (code) {
-                case ExitCodes.OK -> "success";
-                case ExitCodes.PARTIAL -> "partial";
-                case ExitCodes.LOCKED -> "locked";
-                case ExitCodes.INTERRUPTED -> "interrupted";
-                default -> "failed";
-            };
+            String outcome = outcome(code);
             new dev.linkvault.repo.RunStatus(top.runCommand, top.runStarted.toString(), java.time.Instant.now().toString(),
                     outcome, code, top.runFailure, s == null ? null : s.name(), s == null ? null : s.files(),
                     s == null ? null : s.bytes(), s == null ? null : s.newBytes(), s == null ? null : s.errors(),

@@ -46,6 +46,10 @@ final class SnapshotCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config config = top.requireConfig();
+        if (config.notification() != null) {
+            top.notifier = new Notifier(config.notification(), top.err);
+            top.notifier.started();
+        }
         int n = workers != null ? workers : config.workers() > 0 ? config.workers() : 4;
         if (n < 1 || n > 256) {
             throw new dev.linkvault.UserError("--workers must be from 1 to 256");

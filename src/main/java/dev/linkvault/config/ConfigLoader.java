@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+@-]{0,99}");
     private static final Set<String> TOP_KEYS = Set.of("repository", "snapshot-name", "workers", "sources", "retention",
-            "max-error-ratio", "shrink-guard");
+            "max-error-ratio", "shrink-guard", "notify");
+    private static final Set<String> NOTIFY_KEYS = Set.of("healthchecks", "command");
     private static final Set<String> RETENTION_KEYS = Set.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly",
             "keep-monthly", "keep-yearly", "keep-within");
     private static final Set<String> LOCAL_KEYS = Set.of("type", "name", "path", "include", "ignore",
@@ -128,7 +129,23 @@ public final class ConfigLoader {
             sources.add(s);
         }
         return new Config(file, repository, pattern, workers, List.copyOf(sources), retention(root.get("retention")),
-                maxErrorRatio, shrinkGuard);
+                maxErrorRatio, shrinkGuard, notify(root.get("notify")));
+    }
+
+    private Config.Notify notify(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw fail("notify", "must be a mapping, for example {healthchecks: 'https://hc-ping.com/<uuid>'}");
+        }
+        checkKeys(n, "notify", NOTIFY_KEYS);
+        String hc = n.has("healthchecks") ? text(n, "healthchecks", "notify") : null;
+        if (hc != null && !hc.matches("https?://\\S+")) {
+            throw fail("notify.healthchecks", "'" + hc + "' is not an http(s) URL; give the check's ping URL");
+        }
+        List<String> command = strings(n, "command", "notify");
+        return new Config.Notify(hc == null ? null : hc.replaceAll("/+$", ""), command);
     }
 
     private Config.RetentionConfig retention(JsonNode n) {
