@@ -132,14 +132,23 @@ public final class ConfigLoader {
                 maxErrorRatio, shrinkGuard, notify(root.get("notify")));
     }
 
-    private Config.Notify notify(JsonNode n) {
+    /** An optional block of known keys: null when absent, else checked to be a mapping of them. */
+    private JsonNode block(JsonNode n, String key, Set<String> keys, String example) {
         if (n == null || n.isNull()) {
             return null;
         }
         if (!n.isObject()) {
-            throw fail("notify", "must be a mapping, for example {healthchecks: 'https://hc-ping.com/<uuid>'}");
+            throw fail(key, "must be a mapping, for example " + example);
         }
-        checkKeys(n, "notify", NOTIFY_KEYS);
+        checkKeys(n, key, keys);
+        return n;
+    }
+
+    private Config.Notify notify(JsonNode block) {
+        JsonNode n = block(block, "notify", NOTIFY_KEYS, "{healthchecks: 'https://hc-ping.com/<uuid>'}");
+        if (n == null) {
+            return null;
+        }
         String hc = n.has("healthchecks") ? text(n, "healthchecks", "notify") : null;
         if (hc != null && !hc.matches("https?://\\S+")) {
             throw fail("notify.healthchecks", "'" + hc + "' is not an http(s) URL; give the check's ping URL");
@@ -148,14 +157,11 @@ public final class ConfigLoader {
         return new Config.Notify(hc == null ? null : hc.replaceAll("/+$", ""), command);
     }
 
-    private Config.RetentionConfig retention(JsonNode n) {
-        if (n == null || n.isNull()) {
+    private Config.RetentionConfig retention(JsonNode block) {
+        JsonNode n = block(block, "retention", RETENTION_KEYS, "{keep-daily: 7, keep-weekly: 4}");
+        if (n == null) {
             return null;
         }
-        if (!n.isObject()) {
-            throw fail("retention", "must be a mapping, for example {keep-daily: 7, keep-weekly: 4}");
-        }
-        checkKeys(n, "retention", RETENTION_KEYS);
         int[] v = new int[6];
         String[] keys = {"keep-last", "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly", "keep-yearly"};
         for (int i = 0; i < keys.length; i++) {
