@@ -7,6 +7,7 @@ import dev.linkvault.repo.Repository;
 import dev.linkvault.repo.SnapshotSummary;
 import dev.linkvault.source.Source;
 import dev.linkvault.source.Sources;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
@@ -43,9 +44,16 @@ final class SnapshotCommand implements Callable<Integer> {
             + " (for nextcloud: objects that no oc_filecache row has), one 'orphan' line each on stderr.")
     boolean reportOrphans;
 
+    @Option(names = {"-n", "--dry-run"}, description = "Scan the sources as a snapshot would and say what it would read"
+            + " and store; read no content, take no lock, write nothing.")
+    boolean dryRun;
+
     @Override
     public Integer call() throws Exception {
         Config config = top.requireConfig();
+        if (dryRun) {
+            return dryRun(config);
+        }
         if (config.notification() != null) {
             top.notifier = new Notifier(config.notification(), top.err);
             top.notifier.started();
@@ -129,5 +137,35 @@ final class SnapshotCommand implements Callable<Integer> {
                 // the hook is running: it was a signal
             }
         }
+    }
+
+    /** What a snapshot would do, from a scan and the catalog: nothing is read, locked or written. */
+    private int dryRun(Config config) throws Exception {
+        java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory("linkvault-dry-run-");
+        long errors = 0;
+        try (Repository repo = Repository.openForReading(top.repository())) {
+            for (var c : config.sources()) {
+                try (Source s = Sources.create(c, 4, scratch, repo.root())) {
+                    try {
+                        s.check();
+                    } catch (java.io.IOException e) {
+                        throw new dev.linkvault.UserError(e.getMessage() + "; fix the source's settings in the config", e);
+                    }
+                    dev.linkvault.ingest.Preflight.SourceReport r = dev.linkvault.ingest.Preflight.scan(s, repo, "", null);
+                    errors += r.errors();
+                    top.out.println("dry run: source " + r.name() + ": " + Units.count(r.files()) + " files and symlinks ("
+                            + Units.bytes(r.bytes()) + "), " + Units.count(r.dirs()) + " folders; would read "
+                            + Units.count(r.toRead()) + " files (" + Units.bytes(r.toReadBytes()) + "), at most that much"
+                            + " new to store; " + r.errors() + " errors");
+                    for (String e : r.errorExamples()) {
+                        top.err.println("error: " + e);
+                    }
+                }
+            }
+        } finally {
+            Repository.deleteTree(scratch);
+        }
+        top.out.println("dry run: nothing was read, locked or written");
+        return errors > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
     }
 }

@@ -578,4 +578,24 @@ class CliTest {
         assertTrue(list.out().lines().skip(1).findFirst().get().matches("s1 +complete +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d .*"),
                 list.out());
     }
+
+    @Test
+    void snapshotDryRunSaysWhatWouldBeReadAndWritesNothing() throws Exception {
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        Fixtures.write(dir.resolve("Documents"), "new.txt", "a new file");
+        byte[] status = Files.readAllBytes(vault.resolve(".linkvault/status.json"));
+        try (Repository held = Repository.openForWriting(vault, "linkvault snapshot", true)) {
+            Cli dry = lv("-c", config.toString(), "snapshot", "--dry-run");
+            assertEquals(0, dry.code(), "needs no lock: " + dry);
+            assertTrue(dry.out().contains("dry run: source docs: 3 files and symlinks") && dry.out().contains("would read 1 files"),
+                    dry.out());
+            assertTrue(dry.out().contains("nothing was read, locked or written"), dry.out());
+        }
+        try (var list = Files.list(vault.resolve("snapshots"))) {
+            assertEquals(1, list.count(), "no snapshot made");
+        }
+        assertTrue(java.util.Arrays.equals(status, Files.readAllBytes(vault.resolve(".linkvault/status.json"))),
+                "no run recorded");
+    }
 }
