@@ -78,6 +78,11 @@ final class LinkvaultCommand implements Runnable {
                 Path.of("/etc/linkvault/config.yaml"));
     }
 
+    /** The config if this run loaded one, else null. */
+    Config loadedConfig() {
+        return loaded;
+    }
+
     /** The config, which commands that read sources need. */
     Config requireConfig() {
         Path file = configFile();

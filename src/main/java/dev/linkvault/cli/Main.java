@@ -110,11 +110,22 @@ public final class Main {
             dev.linkvault.repo.SnapshotSummary s = top.runSummary;
             boolean succeeded = s != null && !s.failed() && (code == ExitCodes.OK || code == ExitCodes.PARTIAL);
             String outcome = outcome(code);
-            new dev.linkvault.repo.RunStatus(top.runCommand, top.runStarted.toString(), java.time.Instant.now().toString(),
+            dev.linkvault.repo.RunStatus status = new dev.linkvault.repo.RunStatus(top.runCommand,
+                    top.runStarted.toString(), java.time.Instant.now().toString(),
                     outcome, code, top.runFailure, s == null ? null : s.name(), s == null ? null : s.files(),
                     s == null ? null : s.bytes(), s == null ? null : s.newBytes(), s == null ? null : s.errors(),
                     succeeded ? s.finished() : before == null ? null : before.lastSuccess(),
-                    succeeded ? s.name() : before == null ? null : before.lastSuccessSnapshot()).write(top.runRoot);
+                    succeeded ? s.name() : before == null ? null : before.lastSuccessSnapshot());
+            status.write(top.runRoot);
+            dev.linkvault.config.Config config = top.loadedConfig();
+            if (config != null && config.metricsFile() != null && "linkvault snapshot".equals(top.runCommand)) {
+                try {
+                    MetricsFile.write(config.metricsFile(), top.runRoot, status, s);
+                } catch (java.io.IOException e) {
+                    err.println("note: could not write the metrics file " + config.metricsFile() + ": "
+                            + dev.linkvault.IoErrors.reason(e) + dev.linkvault.IoErrors.fix(e));
+                }
+            }
         } catch (java.io.IOException | RuntimeException e) {
             err.println("note: could not record the run in " + dev.linkvault.repo.RunStatus.file(top.runRoot) + ": "
                     + dev.linkvault.IoErrors.reason(e));

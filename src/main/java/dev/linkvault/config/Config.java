@@ -12,7 +12,8 @@ import java.util.List;
  * @param workers      parallel workers for snapshot, or 0 for the default
  */
 public record Config(Path file, Path repository, String snapshotName, int workers, List<SourceConfig> sources,
-                     RetentionConfig retention, double maxErrorRatio, double shrinkGuard, Notify notification) {
+                     RetentionConfig retention, double maxErrorRatio, double shrinkGuard, Notify notification,
+                     Path metricsFile) {
     public static final String DEFAULT_SNAPSHOT_NAME = "yyyy-MM-dd";
     /** Above this share of files with errors a snapshot is published as failed. */
     public static final double DEFAULT_MAX_ERROR_RATIO = 0.5;

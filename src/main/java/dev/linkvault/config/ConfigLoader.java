@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+@-]{0,99}");
     private static final Set<String> TOP_KEYS = Set.of("repository", "snapshot-name", "workers", "sources", "retention",
-            "max-error-ratio", "shrink-guard", "notify");
+            "max-error-ratio", "shrink-guard", "notify", "metrics-file");
     private static final Set<String> NOTIFY_KEYS = Set.of("healthchecks", "command");
     private static final Set<String> RETENTION_KEYS = Set.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly",
             "keep-monthly", "keep-yearly", "keep-within");
@@ -129,7 +129,8 @@ public final class ConfigLoader {
             sources.add(s);
         }
         return new Config(file, repository, pattern, workers, List.copyOf(sources), retention(root.get("retention")),
-                maxErrorRatio, shrinkGuard, notify(root.get("notify")));
+                maxErrorRatio, shrinkGuard, notify(root.get("notify")),
+                root.has("metrics-file") ? path(root, "metrics-file", "") : null);
     }
 
     /** An optional block of known keys: null when absent, else checked to be a mapping of them. */

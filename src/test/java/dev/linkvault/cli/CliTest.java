@@ -598,4 +598,23 @@ class CliTest {
         assertTrue(java.util.Arrays.equals(status, Files.readAllBytes(vault.resolve(".linkvault/status.json"))),
                 "no run recorded");
     }
+
+    @Test
+    void aMetricsFileForNodeExporterIsRewrittenAfterEachSnapshot() throws IOException {
+        Path metrics = dir.resolve("linkvault.prom");
+        Files.writeString(config, Files.readString(config) + "metrics-file: " + metrics + "\n");
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        String m = Files.readString(metrics);
+        assertTrue(m.contains("# TYPE linkvault_last_success_timestamp_seconds gauge"), m);
+        assertTrue(m.contains("linkvault_last_run_exit_code{repository=\"" + vault + "\"} 0"), m);
+        assertTrue(m.contains("linkvault_snapshot_files{repository=\"" + vault + "\"} 2"), m);
+        assertTrue(m.contains("linkvault_source_files{repository=\"" + vault + "\",source=\"docs\"} 2"), m);
+        try (Repository held = Repository.openForWriting(vault, "linkvault snapshot", true)) {
+            assertEquals(3, lv("-c", config.toString(), "snapshot", "--name", "s2").code());
+        }
+        String after = Files.readString(metrics);
+        assertTrue(after.contains("linkvault_last_run_exit_code{repository=\"" + vault + "\"} 3"), after);
+        assertTrue(after.contains("linkvault_last_success_timestamp_seconds"), "the last success stays: " + after);
+    }
 }
