@@ -617,4 +617,36 @@ class CliTest {
         assertTrue(after.contains("linkvault_last_run_exit_code{repository=\"" + vault + "\"} 3"), after);
         assertTrue(after.contains("linkvault_last_success_timestamp_seconds"), "the last success stays: " + after);
     }
+
+    @Test
+    void dumpWritesAFileOrAFolderAsTarCheckedAgainstItsSha1() throws Exception {
+        Fixtures.write(dir.resolve("Documents"), "a/" + "long".repeat(40) + ".txt", "a long name");
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        java.util.Map<String, String> env = Map.of("LC_ALL", "C.UTF-8");
+        dev.linkvault.ChildJvm.Run file = dev.linkvault.ChildJvm.run(dir, env, Main.class, "--repo", vault.toString(),
+                "dump", "latest:docs/report.pdf");
+        assertEquals(0, file.code(), file.toString());
+        assertEquals("%PDF pretend", file.out());
+
+        dev.linkvault.ChildJvm.Started tar = dev.linkvault.ChildJvm.start(dir, env, Main.class, "--repo", vault.toString(),
+                "dump", "s1:docs");
+        assertEquals(0, tar.finish().code());
+        Path out = Files.createDirectory(dir.resolve("untarred"));
+        Process x = new ProcessBuilder("tar", "-x", "-f", tar.out().toString(), "-C", out.toString()).inheritIO().start();
+        assertEquals(0, x.waitFor());
+        assertEquals("%PDF pretend", Files.readString(out.resolve("docs/report.pdf")));
+        assertEquals(OLD, Files.getLastModifiedTime(out.resolve("docs/report.pdf")).toInstant(), "mtime kept");
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("docs/report.pdf"))));
+        assertEquals("a long name", Files.readString(out.resolve("docs/a/" + "long".repeat(40) + ".txt")), "a name past 100 bytes");
+
+        Path blob = vault.resolve("snapshots/s1/docs/report.pdf");
+        Files.setPosixFilePermissions(blob, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(blob, "%PDF altered");
+        dev.linkvault.ChildJvm.Run damaged = dev.linkvault.ChildJvm.run(dir, env, Main.class, "--repo", vault.toString(),
+                "dump", "s1:docs/report.pdf");
+        assertEquals(2, damaged.code(), damaged.toString());
+        assertTrue(damaged.err().contains("docs/report.pdf is damaged in the snapshot") && damaged.err().contains("run verify"),
+                damaged.toString());
+    }
 }
