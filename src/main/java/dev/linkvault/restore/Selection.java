@@ -69,6 +69,11 @@ public final class Selection {
         return included;
     }
 
+    /** Whether the path itself (not a folder above it) matches one of the include patterns. */
+    public boolean includesItself(RelPath p) {
+        return matches(includes, includeWhole, p);
+    }
+
     private static boolean matches(List<PathMatcher> ms, List<Boolean> whole, RelPath p) {
         for (int i = 0; i < ms.size(); i++) {
             Path candidate = whole.get(i) ? Path.of(p.toString()) : Path.of(p.name());

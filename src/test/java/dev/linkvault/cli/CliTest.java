@@ -649,4 +649,19 @@ class CliTest {
         assertTrue(damaged.err().contains("docs/report.pdf is damaged in the snapshot") && damaged.err().contains("run verify"),
                 damaged.toString());
     }
+
+    @Test
+    void findListsMatchingPathsWithTheSnapshotsTheyAreIn() throws IOException {
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        Fixtures.write(dir.resolve("Documents"), "a/tax/2025.pdf", "tax");
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s2").code());
+        Cli pdfs = lv("-c", config.toString(), "find", "*.pdf");
+        assertEquals(0, pdfs.code(), pdfs.toString());
+        assertTrue(pdfs.out().contains("docs/report.pdf  (in 2 snapshots, first s1, last s2)"), pdfs.out());
+        assertTrue(pdfs.out().contains("docs/a/tax/2025.pdf  (in s2)"), pdfs.out());
+        Cli one = lv("-c", config.toString(), "find", "docs/**/tax/*", "--snapshot", "latest~1");
+        assertEquals(1, one.code(), "s1 has no tax folder: " + one);
+        assertTrue(one.err().contains("nothing matches docs/**/tax/* in 1 snapshots"), one.err());
+    }
 }
