@@ -664,4 +664,30 @@ class CliTest {
         assertEquals(1, one.code(), "s1 has no tax folder: " + one);
         assertTrue(one.err().contains("nothing matches docs/**/tax/* in 1 snapshots"), one.err());
     }
+
+    @Test
+    void diffNamesWhatWasAddedRemovedAndChangedWithCountsAndBytes() throws Exception {
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        Path docs = dir.resolve("Documents");
+        Fixtures.write(docs, "new.txt", "brand new");
+        Files.delete(docs.resolve("a/notes.txt"));
+        Files.writeString(docs.resolve("report.pdf"), "%PDF edited!");
+        Files.setLastModifiedTime(docs.resolve("report.pdf"), FileTime.from(OLD));
+        Files.setPosixFilePermissions(docs.resolve("a"), PosixFilePermissions.fromString("rwx------"));
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s2").code());
+        Cli d = lv("-c", config.toString(), "diff", "s1", "latest");
+        assertEquals(0, d.code(), d.toString());
+        assertTrue(d.out().contains("+ docs/new.txt\n"), d.out());
+        assertTrue(d.out().contains("- docs/a/notes.txt\n"), d.out());
+        assertTrue(d.out().contains("M docs/report.pdf  (12 -> 12 bytes)"), d.out());
+        assertTrue(d.out().contains("U docs/a/  (mode 0755 -> 0700)"), d.out());
+        assertTrue(d.out().contains("diff s1 latest: 1 added (9 B), 1 removed (5 B), 1 changed"), d.out());
+        Cli below = lv("-c", config.toString(), "diff", "s1", "s2", "docs/a", "--json");
+        assertEquals(0, below.code(), below.toString());
+        String[] lines = below.out().strip().split("\n");
+        assertTrue(lines[lines.length - 1].contains("\"removed\":1") && lines[lines.length - 1].contains("\"added\":0"),
+                below.out());
+        assertFalse(below.out().contains("new.txt"), "only below the path: " + below.out());
+    }
 }
