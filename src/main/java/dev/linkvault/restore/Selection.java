@@ -58,6 +58,9 @@ public final class Selection {
 
     /** Whether a path (from the snapshot's top) is taken. */
     public boolean takes(RelPath p) {
+        if (this == ALL) {
+            return true; // every path of a plain restore: no prefix to build and match
+        }
         boolean included = includes.isEmpty();
         for (int depth = 1; depth <= p.depth(); depth++) {
             RelPath prefix = RelPath.of(p.parts().subList(0, depth));
