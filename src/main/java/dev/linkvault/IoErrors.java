@@ -67,6 +67,11 @@ public final class IoErrors {
         return reason(e);
     }
 
+    /** The reason and, where there is one, the fix: {@code permission denied; check the permissions ...}. */
+    public static String reasonAndFix(Throwable e) {
+        return reason(e) + fix(e);
+    }
+
     /** A hint for the reasons that have one, with a leading "; ", else "". */
     public static String fix(Throwable e) {
         String r = reason(e);

@@ -123,7 +123,7 @@ public final class Main {
                     MetricsFile.write(config.metricsFile(), top.runRoot, status, s);
                 } catch (java.io.IOException e) {
                     err.println("note: could not write the metrics file " + config.metricsFile() + ": "
-                            + dev.linkvault.IoErrors.reason(e) + dev.linkvault.IoErrors.fix(e));
+                            + dev.linkvault.IoErrors.reasonAndFix(e));
                 }
             }
         } catch (java.io.IOException | RuntimeException e) {

@@ -57,8 +57,7 @@ public final class ConfigLoader {
         } catch (NoSuchFileException e) {
             throw new UserError("config file " + file + " does not exist; give the right path with -c FILE");
         } catch (IOException e) {
-            throw new UserError("cannot read config file " + file + ": " + dev.linkvault.IoErrors.reason(e)
-                    + dev.linkvault.IoErrors.fix(e), e);
+            throw new UserError("cannot read config file " + file + ": " + dev.linkvault.IoErrors.reasonAndFix(e), e);
         }
         JsonNode root;
         try {

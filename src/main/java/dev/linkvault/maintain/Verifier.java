@@ -303,22 +303,11 @@ public final class Verifier {
      * @return how many files were moved
      */
     public static int quarantine(Repository writer, List<StoreScan.StoredFile> damaged) throws IOException {
-        if (damaged.isEmpty()) {
-            return 0;
-        }
-        Path dir = Files.createDirectories(writer.quarantineDir());
         int moved = 0;
         for (StoreScan.StoredFile f : damaged) {
-            Path to = dir.resolve(f.blob().sha1().substring(0, 2) + f.path().getFileName() + "-" + System.currentTimeMillis());
-            try {
-                Files.move(f.path(), to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (NoSuchFileException gone) {
-                continue;
+            if (writer.blobs().quarantine(f.path(), f.blob(), f.copy() == 0)) {
+                moved++;
             }
-            if (f.copy() == 0) {
-                writer.catalog().forgetBlob(f.blob());
-            }
-            moved++;
         }
         writer.catalog().commit();
         return moved;

@@ -224,15 +224,27 @@ public final class BlobStore {
 
     /** Moves what holds a blob's name but is not that blob out of the store, into .data/quarantine. */
     private void setAside(BlobId id) throws IOException {
-        Path p = path(id);
+        quarantine(path(id), id, true);
+    }
+
+    /**
+     * Moves a stored file of blob {@code id} (the blob itself, or an overflow copy) to
+     * {@code .data/quarantine/<fan-out><name>-<millis>}, and for the blob itself forgets its facts:
+     * the next snapshot finds the content missing and stores it again. False when it was gone.
+     */
+    public boolean quarantine(Path file, BlobId id, boolean primary) throws IOException {
         Files.createDirectories(quarantineDir);
+        boolean moved = true;
         try {
-            Files.move(p, quarantineDir.resolve(p.getParent().getFileName() + p.getFileName().toString() + "-"
+            Files.move(file, quarantineDir.resolve(file.getParent().getFileName() + file.getFileName().toString() + "-"
                     + System.currentTimeMillis()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException gone) {
-            // another worker set it aside first
+            moved = false; // set aside already, or removed meanwhile
         }
-        catalog.get().forgetBlob(id);
+        if (primary) {
+            catalog.get().forgetBlob(id);
+        }
+        return moved;
     }
 
     /**
@@ -285,7 +297,7 @@ public final class BlobStore {
                 out.write(bb);
             }
         } catch (IOException e) {
-            throw new RepositoryWriteException("cannot write to the repository: " + reason(e), e);
+            throw new RepositoryWriteException("cannot write to the repository: " + dev.linkvault.IoErrors.reason(e), e);
         }
     }
 
@@ -293,7 +305,7 @@ public final class BlobStore {
         try {
             return Files.createTempFile(tmpDir, prefix, ".tmp");
         } catch (IOException e) {
-            throw new RepositoryWriteException("cannot create a file in " + tmpDir + ": " + reason(e), e);
+            throw new RepositoryWriteException("cannot create a file in " + tmpDir + ": " + dev.linkvault.IoErrors.reason(e), e);
         }
     }
 
@@ -338,7 +350,7 @@ public final class BlobStore {
             try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
                 ch.force(true);
             } catch (IOException e) {
-                throw new RepositoryWriteException("cannot sync " + dir + ": " + reason(e), e);
+                throw new RepositoryWriteException("cannot sync " + dir + ": " + dev.linkvault.IoErrors.reason(e), e);
             }
             dirty.remove(dir);
         }
@@ -473,7 +485,5 @@ public final class BlobStore {
         }
     }
 
-    static String reason(IOException e) {
-        return dev.linkvault.IoErrors.reason(e);
-    }
+
 }

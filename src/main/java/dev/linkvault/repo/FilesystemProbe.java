@@ -63,7 +63,7 @@ public final class FilesystemProbe {
             }
         } catch (IOException e) {
             throw new UserError("cannot write to repository " + tmpDir.getParent().getParent() + ": "
-                    + BlobStore.reason(e) + dev.linkvault.IoErrors.fix(e), e);
+                    + dev.linkvault.IoErrors.reasonAndFix(e), e);
         } finally {
             try {
                 Files.deleteIfExists(b);

@@ -184,7 +184,7 @@ public final class Repository implements AutoCloseable {
             FilesystemProbe.check(root.resolve(".data/tmp"), root.resolve("snapshots"));
             writeFormat(root);
         } catch (IOException e) {
-            throw new UserError("cannot create repository " + root + ": " + BlobStore.reason(e) + dev.linkvault.IoErrors.fix(e), e);
+            throw new UserError("cannot create repository " + root + ": " + dev.linkvault.IoErrors.reasonAndFix(e), e);
         }
     }
 
@@ -211,7 +211,7 @@ public final class Repository implements AutoCloseable {
             writeFormat(root);
             return true;
         } catch (IOException e) {
-            throw new UserError("cannot adopt " + root + ": " + BlobStore.reason(e) + dev.linkvault.IoErrors.fix(e), e);
+            throw new UserError("cannot adopt " + root + ": " + dev.linkvault.IoErrors.reasonAndFix(e), e);
         }
     }
 
@@ -256,7 +256,7 @@ public final class Repository implements AutoCloseable {
         try {
             lock = RepositoryLock.acquire(meta.resolve("lock"), root, command);
         } catch (IOException e) {
-            throw new UserError("cannot lock repository " + root + ": " + BlobStore.reason(e) + dev.linkvault.IoErrors.fix(e), e);
+            throw new UserError("cannot lock repository " + root + ": " + dev.linkvault.IoErrors.reasonAndFix(e), e);
         }
         try {
             Repository repo = new Repository(root, lock, durable);
@@ -292,7 +292,7 @@ public final class Repository implements AutoCloseable {
             throw new UserError(root + " is not a linkvault repository (no .linkvault/format); create one with:"
                     + " linkvault init DIR");
         } catch (IOException e) {
-            throw new UserError("cannot read " + f + ": " + BlobStore.reason(e) + dev.linkvault.IoErrors.fix(e), e);
+            throw new UserError("cannot read " + f + ": " + dev.linkvault.IoErrors.reasonAndFix(e), e);
         }
         var m = FORMAT_LINE.matcher(text);
         if (!m.find()) {

@@ -244,8 +244,7 @@ public final class Restorer {
             String shown = dev.linkvault.TempNames.isTemp(Path.of(file).getFileName().toString(), TEMP_SUFFIX)
                     ? target.toString() : file;
             boolean writing = target.getParent() == null || shown.startsWith(target.getParent().toString());
-            return (writing ? "cannot write " : "cannot read ") + shown + ": " + dev.linkvault.IoErrors.reason(e)
-                    + dev.linkvault.IoErrors.fix(e);
+            return (writing ? "cannot write " : "cannot read ") + shown + ": " + dev.linkvault.IoErrors.reasonAndFix(e);
         }
         return String.valueOf(e.getMessage());
     }
