@@ -131,12 +131,13 @@ final class LinkvaultCommand implements Runnable {
 
     /** As {@link #openWriter(String)}; a dry run changes nothing on opening either (nor writes a status). */
     Repository openWriter(String command, boolean dryRun) {
+        Path root = repository();
         if (!dryRun) {
-            runRoot = repository();
+            runRoot = root;
             runCommand = command;
             runStarted = java.time.Instant.now();
         }
-        Repository r = Repository.openForWriting(repository(), command, true, dryRun);
+        Repository r = Repository.openForWriting(root, command, true, dryRun);
         if (r.staleLockHolder() != null) {
             err.println("note: the previous writer (" + r.staleLockHolder() + ") ended without releasing the lock;"
                     + " taken over");
