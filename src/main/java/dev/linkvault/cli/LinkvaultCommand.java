@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = "Deduplicated, hard-linked daily snapshots of file trees into a local repository.",
         subcommands = {InitCommand.class, SnapshotCommand.class, SnapshotsCommand.class, LsCommand.class,
                 RestoreCommand.class, ExportCommand.class, PreflightCommand.class, ForgetCommand.class, GcCommand.class, VerifyCommand.class, StatsCommand.class,
-                ReindexCommand.class, ImportConfigCommand.class, StatusCommand.class, DumpCommand.class, FindCommand.class, DiffCommand.class, VersionCommand.class,
+                ReindexCommand.class, ImportConfigCommand.class, StatusCommand.class, DumpCommand.class, FindCommand.class, HistoryCommand.class, DiffCommand.class, VersionCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Exit codes: 0 ok, 1 finished with per-file errors, 2 fatal/usage/config,"

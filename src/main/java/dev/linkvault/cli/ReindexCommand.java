@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "reindex", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Rebuild the catalog from the repository (it is only a cache).",
+        description = {"Rebuild the catalog from the repository (it is only a cache), and give each manifest written"
+                    + " before manifests had an index its index (ls, restore and history of one path then read a few kB).",
             "Snapshot figures come back from the manifests; what each source file held is learnt again by the"
                     + " next snapshot, which reads unchanged files once more but stores nothing twice."})
 final class ReindexCommand implements Callable<Integer> {
@@ -17,8 +18,16 @@ final class ReindexCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Repository repo = top.openWriter("linkvault reindex")) {
             repo.catalog().clear();
-            long n = repo.snapshots().stream().filter(s -> s.state() == Repository.State.COMPLETE).count();
-            top.out.println("catalog rebuilt: " + n + " complete snapshots indexed");
+            long n = 0;
+            long upgraded = 0;
+            for (Repository.SnapshotInfo s : repo.snapshots()) {
+                if (s.state() == Repository.State.COMPLETE || s.state() == Repository.State.FAILED) {
+                    n++;
+                    upgraded += repo.indexManifest(s.name()) ? 1 : 0;
+                }
+            }
+            top.out.println("catalog rebuilt: " + n + " complete snapshots indexed"
+                    + (upgraded > 0 ? "; " + upgraded + " manifests of an older version given an index" : ""));
             return ExitCodes.OK;
         }
     }

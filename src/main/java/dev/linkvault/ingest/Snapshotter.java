@@ -105,7 +105,7 @@ public final class Snapshotter {
             }
         }
         if (options.name() != null && repo.rolledForward().contains(options.name())) {
-            SnapshotSummary done = Manifest.read(repo.manifest(options.name()), item -> { });
+            SnapshotSummary done = repo.readSummary(options.name());
             return new Result(options.name(), done, false, true);
         }
         String name = chooseName(options);

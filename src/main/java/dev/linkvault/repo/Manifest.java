@@ -75,23 +75,76 @@ public final class Manifest {
                 if (line.startsWith(TRAILER)) {
                     return SnapshotSummary.fromJson(line.substring(TRAILER.length()));
                 }
-                String[] f = line.split("\t", -1);
-                try {
-                    if (f[0].equals("!")) {
-                        visitor.error(unescape(f[1]), unescape(f[2]));
-                        continue;
-                    }
-                    Type t = Type.of(f[0].charAt(0));
-                    visitor.item(new Item(t, Integer.parseInt(f[1], 8), Long.parseLong(f[2]), Instant.parse(f[3]),
-                            f[4].equals("-") ? null : f[4], unescape(f[5]), t == Type.SYMLINK ? unescape(f[6]) : null));
-                } catch (RuntimeException e) {
-                    throw new DamagedException(file + " line " + lineNo + " is damaged: " + e.getMessage(), e);
-                }
+                deliver(file, lineNo, line, visitor);
             }
         } catch (java.io.EOFException | java.util.zip.ZipException e) {
             throw new DamagedException(file + " is cut short or damaged: " + e.getMessage(), e);
         }
         throw new DamagedException(file + " is cut short: it has no end line", null);
+    }
+
+    /** Hands one line (not the header, not the end line) to {@code visitor}. */
+    static void deliver(Path file, long lineNo, String line, Visitor visitor) throws IOException {
+        String[] f = line.split("\t", -1);
+        try {
+            if (f[0].equals("!")) {
+                visitor.error(unescape(f[1]), unescape(f[2]));
+                return;
+            }
+            Type t = Type.of(f[0].charAt(0));
+            visitor.item(new Item(t, Integer.parseInt(f[1], 8), Long.parseLong(f[2]), Instant.parse(f[3]),
+                    f[4].equals("-") ? null : f[4], unescape(f[5]), t == Type.SYMLINK ? unescape(f[6]) : null));
+        } catch (RuntimeException e) {
+            throw new DamagedException(file + " line " + lineNo + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    /** The path a line is about (escaped as written), or null for the header and the end line. */
+    static String linePath(String line) {
+        if (line.startsWith("!\t")) {
+            int end = line.indexOf('\t', 2);
+            return end < 0 ? null : line.substring(2, end);
+        }
+        int tabs = 0;
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) == '\t' && ++tabs == 5) {
+                int end = line.indexOf('\t', i + 1);
+                return line.substring(i + 1, end < 0 ? line.length() : end);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The order of paths in a manifest: depth-first, a folder's contents right after it, names in
+     * code-point order. The same as comparing the paths' UTF-8 bytes with '/' below every other byte.
+     */
+    public static int comparePaths(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char ca = a.charAt(i);
+            char cb = b.charAt(i);
+            if (ca != cb) {
+                if (ca == '/') {
+                    return -1;
+                }
+                if (cb == '/') {
+                    return 1;
+                }
+                return Integer.compare(codePointOrder(ca), codePointOrder(cb));
+            }
+        }
+        return Integer.compare(a.length(), b.length());
+    }
+
+    // UTF-16 units compared in code-point order: surrogates (U+D800-DFFF) sort above U+E000-FFFF.
+    private static int codePointOrder(char c) {
+        return c < 0xD800 ? c : c < 0xE000 ? c + 0x2000 : c - 0x800;
+    }
+
+    /** True when {@code path} is {@code base} or lies below it (both slash-separated, {@code base} "" is the root). */
+    public static boolean under(String path, String base) {
+        return base.isEmpty() || path.startsWith(base) && (path.length() == base.length() || path.charAt(base.length()) == '/');
     }
 
     /** The manifest itself cannot be read to its end (as opposed to a failure of whoever reads it). */
@@ -103,56 +156,111 @@ public final class Manifest {
         }
     }
 
-    /** Writes a manifest to a new file; {@link #finish} adds the end line and makes it durable. */
+    /**
+     * Writes a manifest to a new file; {@link #finish} adds the end line and makes it durable.
+     * The file is a series of gzip members of about {@link #BLOCK} bytes of lines each (a plain
+     * gzip reader reads them as one stream), a new one for each source, and beside it goes the
+     * index of where each member starts and the first path in it ({@link ManifestIndex}).
+     */
     public static final class Writer implements Closeable {
+        /** Uncompressed bytes per gzip member: one look-up inflates about this much. */
+        static final int BLOCK = 64 * 1024;
+
+        private final Path file;
         private final FileChannel channel;
-        private final GZIPOutputStream gzip;
-        private final java.io.Writer out;
+        private final java.io.OutputStream raw;
+        private final ManifestIndex.Builder index;
+        private GZIPOutputStream gzip;
+        private java.io.Writer out;
+        private final CountingWriter line = new CountingWriter();
+        private long inBlock;
+        private String blockSource;
+        private String lastPath;
 
         public Writer(Path file) throws IOException {
+            this.file = file;
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE);
+            raw = Channels.newOutputStream(channel);
+            index = new ManifestIndex.Builder();
+            startBlock(null);
+            out.write(HEADER);
+            out.write('\n');
+        }
+
+        /** Where the index of a manifest written to {@code file} goes (it is published with it). */
+        public static Path indexOf(Path file) {
+            return file.resolveSibling(file.getFileName() + ManifestIndex.SUFFIX);
+        }
+
+        private void startBlock(String firstPath) throws IOException {
+            if (gzip != null) {
+                out.flush();
+                gzip.finish();
+            }
+            long offset = channel.position(); // before the new member's header, which its constructor writes
             // Fastest compression: manifests compress well at any level, and CPU is the cost here.
-            gzip = new GZIPOutputStream(Channels.newOutputStream(channel), 65536) {
+            gzip = new GZIPOutputStream(raw, 8192) {
                 {
                     def.setLevel(java.util.zip.Deflater.BEST_SPEED);
                 }
             };
             out = new BufferedWriter(new OutputStreamWriter(gzip, StandardCharsets.UTF_8), 65536);
-            out.write(HEADER);
-            out.write('\n');
+            inBlock = 0;
+            if (firstPath != null) {
+                index.block(offset, firstPath);
+            }
+        }
+
+        /** Starts a new member before a line about {@code path} when the block is full or the source changes. */
+        private void before(String path) throws IOException {
+            int slash = path.indexOf('/');
+            String source = slash < 0 ? path : path.substring(0, slash);
+            if (!source.equals(blockSource)) {
+                // the header stays alone in the first member, and no member holds two sources
+                startBlock(path);
+                blockSource = source;
+                lastPath = null;
+            } else if (inBlock >= BLOCK) {
+                startBlock(path);
+            }
+            if (lastPath != null && comparePaths(lastPath, path) > 0) {
+                index.unsorted(source);
+            }
+            lastPath = path;
         }
 
         public void item(Item it) throws IOException {
-            out.write(it.type().code);
-            tab().write(octal(it.mode()));
-            tab().write(Long.toString(it.size()));
-            tab().write(it.mtime().toString());
-            tab().write(it.blob() == null ? "-" : it.blob());
-            tab();
-            escape(it.path(), out);
+            before(it.path());
+            line.start();
+            line.write(it.type().code);
+            line.tab().write(octal(it.mode()));
+            line.tab().write(Long.toString(it.size()));
+            line.tab().write(it.mtime().toString());
+            line.tab().write(it.blob() == null ? "-" : it.blob());
+            line.tab();
+            escape(it.path(), line);
             if (it.type() == Type.SYMLINK) {
-                tab();
-                escape(it.target(), out);
+                line.tab();
+                escape(it.target(), line);
             }
-            out.write('\n');
+            line.write('\n');
+            inBlock += line.drainTo(out);
         }
 
         public void error(String path, String message) throws IOException {
-            out.write('!');
-            tab();
-            escape(path, out);
-            tab();
-            escape(message, out);
-            out.write('\n');
+            before(path);
+            line.start();
+            line.write('!');
+            line.tab();
+            escape(path, line);
+            line.tab();
+            escape(message, line);
+            line.write('\n');
+            inBlock += line.drainTo(out);
         }
 
-        private java.io.Writer tab() throws IOException {
-            out.write('\t');
-            return out;
-        }
-
-        /** Writes the end line and forces the whole manifest to disk. */
+        /** Writes the end line and forces the whole manifest, then its index, to disk. */
         public void finish(SnapshotSummary summary) throws IOException {
             out.write(TRAILER);
             out.write(summary.toJson());
@@ -160,6 +268,7 @@ public final class Manifest {
             out.flush();
             gzip.finish();
             channel.force(true);
+            index.write(indexOf(file), channel.size());
         }
 
         @Override
@@ -170,6 +279,47 @@ public final class Manifest {
                 channel.close();
             }
         }
+    }
+
+    /** One line at a time, so a line's length is known before it goes out. */
+    private static final class CountingWriter extends java.io.Writer {
+        private final StringBuilder sb = new StringBuilder(256);
+
+        void start() {
+            sb.setLength(0);
+        }
+
+        CountingWriter tab() {
+            sb.append('\t');
+            return this;
+        }
+
+        /** Writes the line out and returns about how many bytes it takes (chars; exact for ASCII). */
+        int drainTo(java.io.Writer out) throws IOException {
+            out.append(sb);
+            return sb.length();
+        }
+
+        @Override
+        public void write(int c) {
+            sb.append((char) c);
+        }
+
+        @Override
+        public void write(String s) {
+            sb.append(s);
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) {
+            sb.append(cbuf, off, len);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
     }
 
     static String octal(int mode) {

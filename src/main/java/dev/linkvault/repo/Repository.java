@@ -1,5 +1,6 @@
 package dev.linkvault.repo;
 
+import dev.linkvault.RelPath;
 import dev.linkvault.UserError;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -11,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -321,6 +323,7 @@ public final class Repository implements AutoCloseable {
                 String name = rest.substring(0, Math.max(0, rest.lastIndexOf('-')));
                 if (!name.isEmpty() && !Files.exists(tree(name), LinkOption.NOFOLLOW_LINKS)) {
                     Files.deleteIfExists(manifest(name));
+                    Files.deleteIfExists(Manifest.Writer.indexOf(manifest(name)));
                     catalog().dropSnapshot(name);
                 }
             }
@@ -368,6 +371,7 @@ public final class Repository implements AutoCloseable {
         syncDir(snapshotsDir());
         if (!partial) {
             Files.deleteIfExists(manifest(name));
+            Files.deleteIfExists(Manifest.Writer.indexOf(manifest(name)));
             syncDir(manifestsDir());
         }
         catalog().dropSnapshot(name);
@@ -395,8 +399,7 @@ public final class Repository implements AutoCloseable {
                         found.put(name, new SnapshotInfo(name, State.INCOMPLETE, null));
                     } else if (!Files.exists(tree(name), LinkOption.NOFOLLOW_LINKS)) {
                         try {
-                            found.put(name, new SnapshotInfo(name, State.COMPLETE_PENDING,
-                                    Manifest.read(manifest(name), item -> { })));
+                            found.put(name, new SnapshotInfo(name, State.COMPLETE_PENDING, readSummary(name)));
                         } catch (Manifest.DamagedException damaged) {
                             found.put(name, new SnapshotInfo(name, State.DAMAGED, null));
                         }
@@ -427,7 +430,7 @@ public final class Repository implements AutoCloseable {
     }
 
     private SnapshotSummary summaryFromManifest(String name, String stamp) throws IOException {
-        SnapshotSummary s = Manifest.read(manifest(name), item -> { });
+        SnapshotSummary s = readSummary(name);
         if (catalog().writable()) {
             catalog().putSnapshot(name, "complete", s, stamp);
         }
@@ -446,6 +449,89 @@ public final class Repository implements AutoCloseable {
     public SnapshotSummary readManifest(String name, Manifest.Visitor visitor) throws IOException {
         try {
             return Manifest.read(manifest(name), visitor);
+        } catch (Manifest.DamagedException e) {
+            throw damaged(name, e.getMessage());
+        }
+    }
+
+    /**
+     * Gives a manifest written before manifests had indexes (one gzip member) the form this
+     * version writes: the same lines, in members, with an index. Written aside, synced and
+     * renamed over the old one, so a crash leaves one or the other whole. Writer lock needed.
+     *
+     * @return false when it had an index already
+     */
+    public boolean indexManifest(String name) throws IOException {
+        if (ManifestIndex.load(manifest(name)) != null) {
+            return false;
+        }
+        Path tmp = manifestsDir().resolve(name + ".tsv.gz.tmp");
+        try (Manifest.Writer w = new Manifest.Writer(tmp)) {
+            SnapshotSummary s = Manifest.read(manifest(name), new Manifest.Visitor() {
+                @Override
+                public void item(Manifest.Item item) throws IOException {
+                    w.item(item);
+                }
+
+                @Override
+                public void error(String path, String message) throws IOException {
+                    w.error(path, message);
+                }
+            });
+            w.finish(s);
+        } catch (Manifest.DamagedException e) {
+            Files.deleteIfExists(tmp);
+            Files.deleteIfExists(Manifest.Writer.indexOf(tmp));
+            throw damaged(name, e.getMessage());
+        }
+        publishManifest(name, tmp);
+        return true;
+    }
+
+    /** A manifest's summary: from its last member when it has an index, else by reading it through. */
+    public SnapshotSummary readSummary(String name) throws IOException {
+        ManifestIndex index = ManifestIndex.load(manifest(name));
+        return index != null ? index.summary() : Manifest.read(manifest(name), item -> { });
+    }
+
+    /**
+     * Streams the lines of {@code base} in {@code scope} from a complete snapshot's manifest:
+     * through its index when it has one (a few members inflated), else by reading it through.
+     *
+     * @return whether the snapshot has {@code base}
+     */
+    public boolean readManifest(String name, RelPath base, ManifestIndex.Scope scope, Manifest.Visitor visitor)
+            throws IOException {
+        try {
+            ManifestIndex index = ManifestIndex.load(manifest(name));
+            if (index != null) {
+                return index.read(base, scope, visitor);
+            }
+            String b = base.toString();
+            int depth = base.depth();
+            boolean[] found = {base.isRoot()};
+            Manifest.read(manifest(name), new Manifest.Visitor() {
+                @Override
+                public void item(Manifest.Item item) throws IOException {
+                    if (Manifest.under(item.path(), b)) {
+                        found[0] = true;
+                        if (ManifestIndex.wanted(item.path(), depth, scope)) {
+                            visitor.item(item);
+                        }
+                    }
+                }
+
+                @Override
+                public void error(String path, String message) throws IOException {
+                    if (Manifest.under(path, b)) {
+                        found[0] = true;
+                        if (ManifestIndex.wanted(path, depth, scope)) {
+                            visitor.error(path, message);
+                        }
+                    }
+                }
+            });
+            return found[0];
         } catch (Manifest.DamagedException e) {
             throw damaged(name, e.getMessage());
         }
@@ -522,6 +608,12 @@ public final class Repository implements AutoCloseable {
 
     /** Gives a finished manifest its name: from then on its snapshot is complete. */
     public void publishManifest(String name, Path manifestTmp) throws IOException {
+        Path indexTmp = Manifest.Writer.indexOf(manifestTmp);
+        if (Files.exists(indexTmp)) {
+            // the index first: a manifest never goes without the index written with it
+            Files.move(indexTmp, Manifest.Writer.indexOf(manifest(name)), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
         Files.move(manifestTmp, manifest(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         syncDir(manifestsDir());
     }

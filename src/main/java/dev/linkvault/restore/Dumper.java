@@ -4,6 +4,7 @@ import dev.linkvault.RelPath;
 import dev.linkvault.UserError;
 import dev.linkvault.repo.BlobId;
 import dev.linkvault.repo.Manifest;
+import dev.linkvault.repo.ManifestIndex;
 import dev.linkvault.repo.Repository;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,7 @@ public final class Dumper {
         RelPath base = ref.path();
         Manifest.Item[] single = {null};
         boolean[] folder = {base.isRoot()};
-        repo.readManifest(name, item -> {
+        repo.readManifest(name, base, ManifestIndex.Scope.PATH, item -> {
             RelPath p = RelPath.parse(item.path());
             if (p.equals(base)) {
                 if (item.type() == Manifest.Type.DIR) {
@@ -66,11 +67,8 @@ public final class Dumper {
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);
-        repo.readManifest(name, item -> {
+        repo.readManifest(name, base, ManifestIndex.Scope.SUBTREE, item -> {
             RelPath p = RelPath.parse(item.path());
-            if (!base.contains(p)) {
-                return;
-            }
             String entryName = String.join("/", p.parts().subList(strip, p.depth()));
             TarArchiveEntry e = switch (item.type()) {
                 case DIR -> new TarArchiveEntry(entryName + "/");

@@ -3,6 +3,7 @@ package dev.linkvault.restore;
 import dev.linkvault.UserError;
 import dev.linkvault.repo.ContentHash;
 import dev.linkvault.repo.Manifest;
+import dev.linkvault.repo.ManifestIndex;
 import dev.linkvault.repo.Repository;
 import dev.linkvault.RelPath;
 import java.io.IOException;
@@ -121,7 +122,7 @@ public final class Restorer {
         Path realTo = to.toRealPath();
         if (options.progress() != null) {
             long[] t = new long[2];
-            repo.readManifest(ref.snapshot(), item -> {
+            repo.readManifest(ref.snapshot(), base, ManifestIndex.Scope.SUBTREE, item -> {
                 RelPath ip = RelPath.parse(item.path());
                 if (item.type() == Manifest.Type.FILE && base.contains(ip) && options.selection().takes(ip)) {
                     t[0]++;
@@ -138,7 +139,7 @@ public final class Restorer {
         Path scratch = Files.isDirectory(repo.tmpDir()) && Files.isWritable(repo.tmpDir()) ? repo.tmpDir() : null;
         try (ExportNames names = options.sanitize() ? new ExportNames(scratch) : null;
              java.io.Writer renames = mapTmp == null ? null : Files.newBufferedWriter(mapTmp)) {
-            repo.readManifest(ref.snapshot(), item -> {
+            repo.readManifest(ref.snapshot(), base, ManifestIndex.Scope.SUBTREE, item -> {
                 RelPath p = RelPath.parse(item.path());
                 if (!base.contains(p) || !options.selection().takes(p)) {
                     return;
@@ -199,7 +200,7 @@ public final class Restorer {
                         + " linkvault ls " + ref.snapshot());
             }
             // Folders last: writing into a folder changes its mtime, and a read-only mode would stop the writes.
-            repo.readManifest(ref.snapshot(), item -> {
+            repo.readManifest(ref.snapshot(), base, ManifestIndex.Scope.SUBTREE, item -> {
                 RelPath p = RelPath.parse(item.path());
                 if (item.type() == Manifest.Type.DIR && base.contains(p)) {
                     RelPath rel = RelPath.of(p.parts().subList(strip, p.depth()));

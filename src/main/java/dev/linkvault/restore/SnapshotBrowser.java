@@ -2,6 +2,7 @@ package dev.linkvault.restore;
 
 import dev.linkvault.UserError;
 import dev.linkvault.repo.Manifest;
+import dev.linkvault.repo.ManifestIndex;
 import dev.linkvault.repo.Repository;
 import dev.linkvault.RelPath;
 import java.io.IOException;
@@ -26,7 +27,7 @@ public final class SnapshotBrowser {
         RelPath base = ref.path();
         long[] count = {0};
         boolean[] found = {base.isRoot()};
-        repo.readManifest(ref.snapshot(), item -> {
+        repo.readManifest(ref.snapshot(), base, recursive ? ManifestIndex.Scope.SUBTREE : ManifestIndex.Scope.CHILDREN, item -> {
             RelPath p = RelPath.parse(item.path());
             if (p.equals(base)) {
                 found[0] = true;

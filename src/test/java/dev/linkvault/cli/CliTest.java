@@ -690,4 +690,47 @@ class CliTest {
                 below.out());
         assertFalse(below.out().contains("new.txt"), "only below the path: " + below.out());
     }
+
+    @Test
+    void historyListsEachDistinctVersionOnceWithItsFirstAndLastSnapshot() throws Exception {
+        lv("init", vault.toString());
+        Path docs = dir.resolve("Documents");
+        Path report = docs.resolve("report.pdf");
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s2").code());
+        Files.writeString(report, "%PDF second draft");
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s3").code());
+        Files.delete(report);
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s4").code());
+        Fixtures.write(docs, "report.pdf", "%PDF pretend", OLD); // the first version back
+        Files.setPosixFilePermissions(report, PosixFilePermissions.fromString("rw-r-----"));
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s5").code());
+
+        Cli h = lv("-c", config.toString(), "history", "docs/report.pdf");
+        assertEquals(0, h.code(), h.toString());
+        String[] lines = h.out().split("\n");
+        assertEquals("docs/report.pdf: 2 versions in 4 of 5 snapshots", lines[0], h.out());
+        assertTrue(lines[2].matches("\\s+1  s1\\s+s5\\s+3  file\\s+12 B  2018-03-0\\d \\d\\d:06:07  "
+                + org.apache.commons.codec.digest.DigestUtils.sha1Hex("%PDF pretend")), lines[2]);
+        assertTrue(lines[3].matches("\\s+2  s3\\s+s3\\s+1  file\\s+17 B  .*  " + org.apache.commons.codec.digest.DigestUtils.sha1Hex("%PDF second draft")),
+                lines[3]);
+
+        // the same through a path in a snapshot's tree, and as JSON
+        Cli real = lv("-c", config.toString(), "history", vault.resolve("snapshots/s3/docs/report.pdf").toString(), "--json");
+        assertEquals(0, real.code(), real.toString());
+        JsonNode j = new ObjectMapper().readTree(real.out());
+        assertEquals("docs/report.pdf", j.get("path").asText());
+        assertEquals(5, j.get("snapshots_searched").asInt());
+        assertEquals("[\"s1\",\"s2\",\"s5\"]", j.get("versions").get(0).get("snapshots").toString());
+        assertEquals("0640", j.get("versions").get(0).get("mode").asText());
+        assertEquals("s3", j.get("versions").get(1).get("first_snapshot").asText());
+
+        Cli none = lv("-c", config.toString(), "history", "docs/nope.pdf");
+        assertEquals(1, none.code(), none.toString());
+        assertTrue(none.err().contains("no snapshot of the 5 searched has 'docs/nope.pdf'; look for it with: linkvault find"
+                + " 'nope.pdf'"), none.err());
+        Cli outside = lv("-c", config.toString(), "history", dir.resolve("Documents/report.pdf").toString());
+        assertEquals(2, outside.code(), outside.toString());
+        assertTrue(outside.err().contains("is not inside a snapshot of"), outside.err());
+    }
 }

@@ -1,5 +1,6 @@
 package dev.linkvault.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -199,6 +200,34 @@ class MaintenanceCliTest {
         Cli re = lv("--repo", vault.toString(), "reindex");
         assertEquals(0, re.code(), re.toString());
         assertTrue(re.out().contains("1 complete snapshots"), re.out());
+    }
+
+    @Test
+    void reindexGivesAManifestOfAnOlderVersionItsIndexAndLsReadsTheSameEitherWay() throws Exception {
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        String before = lv("--repo", vault.toString(), "ls", "-r", "s1").out();
+        // as an earlier version wrote it: one gzip member, no index
+        Path m = vault.resolve(".linkvault/manifests/s1.tsv.gz");
+        byte[] plain;
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(m))) {
+            plain = in.readAllBytes();
+        }
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(m))) {
+            out.write(plain);
+        }
+        Files.delete(vault.resolve(".linkvault/manifests/s1.tsv.gz.idx"));
+        assertEquals(before, lv("--repo", vault.toString(), "ls", "-r", "s1").out(), "read whole without an index");
+        Cli re = lv("--repo", vault.toString(), "reindex");
+        assertEquals(0, re.code(), re.toString());
+        assertTrue(re.out().contains("1 manifests of an older version given an index"), re.out());
+        assertTrue(Files.exists(vault.resolve(".linkvault/manifests/s1.tsv.gz.idx")));
+        assertEquals(before, lv("--repo", vault.toString(), "ls", "-r", "s1").out());
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(m))) {
+            assertArrayEquals(plain, in.readAllBytes(), "the same lines");
+        }
+        assertEquals(0, lv("--repo", vault.toString(), "verify").code());
+        assertFalse(lv("--repo", vault.toString(), "reindex").out().contains("given an index"), "once is enough");
     }
 
     /** Lays out a repository exactly as nextcloud-s3-backup leaves one: blobs, ETag links, dated trees of links. */
