@@ -12,10 +12,10 @@ public final class Main {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs one command line with the given output streams; returns the exit code. */
     /** What a notification carries of the run's output: its last 10 kB. */
     static final int LOG_TAIL = 10 * 1024;
 
+    /** Runs one command line with the given output streams; returns the exit code. */
     public static int run(String[] args, PrintWriter rawOut, PrintWriter rawErr) {
         StringBuilder log = new StringBuilder();
         PrintWriter out = new PrintWriter(new TailWriter(rawOut, log, LOG_TAIL), true);
