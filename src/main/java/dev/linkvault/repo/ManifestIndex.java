@@ -42,19 +42,25 @@ public final class ManifestIndex {
     private final long endOffset;
     private final long manifestSize;
     private final List<Span> spans;
+    // The member lines stay bytes until a search needs one: a look-up decodes a dozen of them.
+    private final byte[] data;
+    private final int[] lineStart;
     private final long[] offsets;
     private final String[] keys;
 
     /** One source's members: {@code count} blocks from {@code first}; {@code sorted} when its lines are in manifest order. */
     private record Span(String source, int first, int count, boolean sorted) {}
 
-    private ManifestIndex(Path manifest, long manifestSize, long endOffset, List<Span> spans, long[] offsets, String[] keys) {
+    private ManifestIndex(Path manifest, long manifestSize, long endOffset, List<Span> spans, byte[] data, int[] lineStart) {
         this.manifest = manifest;
         this.manifestSize = manifestSize;
         this.endOffset = endOffset;
         this.spans = spans;
-        this.offsets = offsets;
-        this.keys = keys;
+        this.data = data;
+        this.lineStart = lineStart;
+        this.offsets = new long[lineStart.length];
+        java.util.Arrays.fill(offsets, -1);
+        this.keys = new String[lineStart.length];
     }
 
     /**
@@ -71,37 +77,66 @@ public final class ManifestIndex {
             return null;
         }
         try {
-            String text = new String(data, StandardCharsets.UTF_8);
-            String[] lines = text.split("\n");
-            String[] head = lines[0].split("\t");
-            if (!lines[0].startsWith(HEADER + "\t") || Long.parseLong(head[2]) != size) {
+            int pos = 0;
+            String[] head = line(data, pos).split("\t");
+            pos = next(data, pos);
+            if (head.length != 4 || !(head[0] + "\t" + head[1]).equals(HEADER) || Long.parseLong(head[2]) != size) {
                 return null;
             }
             long end = Long.parseLong(head[3]);
             List<Span> spans = new ArrayList<>();
-            int blocks = 0;
-            int i = 1;
-            for (; i < lines.length && lines[i].startsWith("S\t"); i++) {
-                String[] f = lines[i].split("\t", 5);
+            while (pos < data.length && data[pos] == 'S') {
+                String[] f = line(data, pos).split("\t", 5);
                 spans.add(new Span(Manifest.unescape(f[4]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3].equals("1")));
+                pos = next(data, pos);
             }
-            long[] offsets = new long[lines.length - i];
-            String[] keys = new String[lines.length - i];
-            for (int b = 0; i < lines.length; i++, b++) {
-                int tab = lines[i].indexOf('\t');
-                offsets[b] = Long.parseLong(lines[i], 0, tab, 10);
-                keys[b] = Manifest.unescape(lines[i].substring(tab + 1));
-                blocks++;
+            int[] starts = new int[64];
+            int blocks = 0;
+            for (; pos < data.length; pos = next(data, pos)) {
+                if (blocks == starts.length) {
+                    starts = java.util.Arrays.copyOf(starts, blocks * 2);
+                }
+                starts[blocks++] = pos;
             }
             for (Span s : spans) {
-                if (s.first() < 0 || s.first() + s.count() > blocks) {
+                if (s.first() < 0 || s.count() < 0 || s.first() + s.count() > blocks) {
                     return null;
                 }
             }
-            return new ManifestIndex(manifest, size, end, spans, offsets, keys);
+            return new ManifestIndex(manifest, size, end, spans, data, java.util.Arrays.copyOf(starts, blocks));
         } catch (RuntimeException e) {
             return null; // not an index this version wrote: the manifest itself still reads
         }
+    }
+
+    private static int next(byte[] data, int pos) {
+        while (pos < data.length && data[pos] != '\n') {
+            pos++;
+        }
+        return pos + 1;
+    }
+
+    private static String line(byte[] data, int pos) {
+        int end = next(data, pos) - 1;
+        return new String(data, pos, Math.min(end, data.length) - pos, StandardCharsets.UTF_8);
+    }
+
+    /** Where member {@code b} starts in the manifest. */
+    private long offset(int b) {
+        if (offsets[b] < 0) {
+            String l = line(data, lineStart[b]);
+            offsets[b] = Long.parseLong(l, 0, l.indexOf('\t'), 10);
+        }
+        return offsets[b];
+    }
+
+    /** The first path in member {@code b}. */
+    private String key(int b) {
+        if (keys[b] == null) {
+            String l = line(data, lineStart[b]);
+            keys[b] = Manifest.unescape(l.substring(l.indexOf('\t') + 1));
+        }
+        return keys[b];
     }
 
     /** The summary from the manifest's end line, inflating only the last member. */
@@ -251,7 +286,7 @@ public final class ManifestIndex {
         int best = from;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (Manifest.comparePaths(keys[mid], path) <= 0) {
+            if (Manifest.comparePaths(key(mid), path) <= 0) {
                 best = mid;
                 lo = mid + 1;
             } else {
@@ -267,7 +302,7 @@ public final class ManifestIndex {
         int hi = to;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (Manifest.comparePaths(keys[mid], dir) > 0 && !Manifest.under(keys[mid], dir)) {
+            if (Manifest.comparePaths(key(mid), dir) > 0 && !Manifest.under(key(mid), dir)) {
                 hi = mid;
             } else {
                 lo = mid + 1;
@@ -277,7 +312,7 @@ public final class ManifestIndex {
     }
 
     private BufferedReader block(int b) throws IOException {
-        return block(offsets[b], b + 1 < offsets.length ? offsets[b + 1] : manifestSize);
+        return block(offset(b), b + 1 < offsets.length ? offset(b + 1) : manifestSize);
     }
 
     private BufferedReader block(long from, long to) throws IOException {

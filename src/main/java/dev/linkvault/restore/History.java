@@ -48,6 +48,30 @@ public final class History {
         }
     }
 
+    /** What one snapshot has at the path: its line, and the error it had there, each or both null. */
+    private record Hit(Manifest.Item item, String error) {}
+
+    private Hit lookUp(String snapshot, RelPath path, String wanted) throws IOException {
+        Manifest.Item[] item = {null};
+        String[] error = {null};
+        repo.readManifest(snapshot, path, ManifestIndex.Scope.PATH, new Manifest.Visitor() {
+            @Override
+            public void item(Manifest.Item it) {
+                if (it.path().equals(wanted)) {
+                    item[0] = it;
+                }
+            }
+
+            @Override
+            public void error(String p, String message) {
+                if (Objects.equals(p, wanted)) {
+                    error[0] = message;
+                }
+            }
+        });
+        return new Hit(item[0], error[0]);
+    }
+
     public Result of(RelPath path) throws IOException {
         List<Repository.SnapshotInfo> snaps = new ArrayList<>();
         for (Repository.SnapshotInfo s : repo.snapshots()) {
@@ -57,26 +81,54 @@ public final class History {
         }
         snaps.sort(Comparator.comparing((Repository.SnapshotInfo s) -> s.summary().started())
                 .thenComparing(Repository.SnapshotInfo::name));
+        // One look-up per snapshot, on every core: each is a few kB read and inflated.
+        List<Hit> hits = new ArrayList<>(java.util.Collections.nCopies(snaps.size(), (Hit) null));
+        String wanted = path.toString();
+        int threads = Math.max(1, Math.min(snaps.size(), Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "linkvault-history");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < snaps.size(); i++) {
+                int at = i;
+                done.add(pool.submit(() -> {
+                    hits.set(at, lookUp(snaps.get(at).name(), path, wanted));
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IOException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("history interrupted");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
         Map<Key, Version> versions = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
-        String wanted = path.toString();
-        for (Repository.SnapshotInfo s : snaps) {
-            repo.readManifest(s.name(), path, ManifestIndex.Scope.PATH, new Manifest.Visitor() {
-                @Override
-                public void item(Manifest.Item item) {
-                    if (item.path().equals(wanted)) {
-                        versions.computeIfAbsent(Key.of(item), k -> new Version(item, new ArrayList<>()))
-                                .snapshots().add(s.name());
-                    }
-                }
-
-                @Override
-                public void error(String p, String message) {
-                    if (Objects.equals(p, wanted)) {
-                        errors.put(s.name(), message);
-                    }
-                }
-            });
+        for (int i = 0; i < snaps.size(); i++) {
+            Hit h = hits.get(i);
+            String name = snaps.get(i).name();
+            if (h.item() != null) {
+                versions.computeIfAbsent(Key.of(h.item()), k -> new Version(h.item(), new ArrayList<>())).snapshots().add(name);
+            }
+            if (h.error() != null) {
+                errors.put(name, h.error());
+            }
         }
         return new Result(path, List.copyOf(versions.values()), snaps.size(), errors);
     }
