@@ -27,6 +27,9 @@ final class FindCommand implements Callable<Integer> {
     @Option(names = "--snapshot", paramLabel = "SNAPSHOT", description = "Only this snapshot (latest, latest~N work).")
     String snapshot;
 
+    @Option(names = "--json", description = "One JSON object per path: path, type, snapshots (the names).")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         Selection glob = Selection.of(List.of(pattern), List.of());
@@ -43,9 +46,15 @@ final class FindCommand implements Callable<Integer> {
             }
             // only the matches are held: path -> the snapshots it is in, in snapshot order
             Map<String, List<String>> found = new LinkedHashMap<>();
+            Map<String, String> types = new java.util.HashMap<>();
             for (String name : names) {
                 repo.readManifest(name, item -> {
                     if (glob.includesItself(RelPath.parse(item.path()))) {
+                        if (json) {
+                            types.putIfAbsent(item.path(), JsonOut.type(item.type()));
+                            found.computeIfAbsent(item.path(), k -> new ArrayList<>()).add(name);
+                            return;
+                        }
                         found.computeIfAbsent(item.path() + (item.type() == dev.linkvault.repo.Manifest.Type.DIR ? "/"
                                 : ""), k -> new ArrayList<>()).add(name);
                     }
@@ -53,6 +62,10 @@ final class FindCommand implements Callable<Integer> {
             }
             for (Map.Entry<String, List<String>> e : found.entrySet()) {
                 List<String> in = e.getValue();
+                if (json) {
+                    top.out.println(JsonOut.of(JsonOut.obj("path", e.getKey(), "type", types.get(e.getKey()), "snapshots", in)));
+                    continue;
+                }
                 top.out.println(RelPath.display(List.of(e.getKey())) + "  (" + (in.size() == 1 ? "in " + in.get(0)
                         : "in " + in.size() + " snapshots, first " + in.get(0) + ", last " + in.get(in.size() - 1)) + ")");
             }

@@ -44,6 +44,8 @@ final class ForgetCommand implements Callable<Integer> {
     boolean dryRun;
     @Option(names = "--prune", description = "Run gc afterwards to free the space.")
     boolean prune;
+    @Option(names = "--json", description = "One JSON object: each snapshot kept or removed with the reasons, then what gc did.")
+    boolean json;
 
     @Override
     public Integer call() throws Exception {
@@ -54,6 +56,9 @@ final class ForgetCommand implements Callable<Integer> {
         try (Repository repo = top.openWriter("linkvault forget", dryRun)) {
             Forgetter f = new Forgetter(repo);
             Forgetter.Plan plan = f.plan(policy, ZoneId.systemDefault(), Duration.ofDays(graceDays), Instant.now());
+            if (json) {
+                return json(repo, f, plan);
+            }
             for (Retention.Decision d : plan.complete()) {
                 top.out.printf("%-7s %-24s %s%n", d.keep() ? "keep" : "remove", d.snapshot().name(),
                         String.join(", ", d.reasons()));
@@ -80,6 +85,35 @@ final class ForgetCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         }
+    }
+
+    private int json(Repository repo, Forgetter f, Forgetter.Plan plan) throws java.io.IOException {
+        java.util.List<Object> snapshots = new java.util.ArrayList<>();
+        for (Retention.Decision d : plan.complete()) {
+            snapshots.add(JsonOut.obj("name", d.snapshot().name(), "action", d.keep() ? "keep" : "remove",
+                    "state", "complete", "reasons", d.reasons()));
+        }
+        for (Forgetter.Incomplete i : plan.incomplete()) {
+            snapshots.add(JsonOut.obj("name", i.name(), "action", i.remove() ? "remove" : "keep",
+                    "state", i.failed() ? "failed" : "incomplete", "age_days", i.age().toDays()));
+        }
+        for (String u : plan.unmanaged()) {
+            snapshots.add(JsonOut.obj("name", u, "action", "keep", "state", "unmanaged"));
+        }
+        java.util.Map<String, Object> o = new java.util.LinkedHashMap<>();
+        o.put("dry_run", dryRun);
+        o.put("snapshots", snapshots);
+        o.put("removed", dryRun ? 0 : plan.removals());
+        if (!dryRun) {
+            f.execute(plan, name -> { });
+            if (prune) {
+                o.put("gc", GcCommand.json(new GarbageCollector(repo).run(false, (file, size) -> { })));
+            }
+        } else {
+            o.put("would_remove", plan.removals());
+        }
+        top.out.println(JsonOut.of(o));
+        return ExitCodes.OK;
     }
 
     private Retention.Policy policy() {

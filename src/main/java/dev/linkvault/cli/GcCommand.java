@@ -20,18 +20,46 @@ final class GcCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Name each blob removed.")
     boolean verbose;
 
+    @Option(names = "--json", description = "One JSON object with the figures (and with -v or -n, the files).")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         try (Repository repo = top.openWriter("linkvault gc", dryRun)) {
+            java.util.List<String> files = new java.util.ArrayList<>();
             GarbageCollector.Result r = new GarbageCollector(repo).run(dryRun, (file, size) -> {
-                if (verbose || dryRun) {
+                if (json && (verbose || dryRun)) {
+                    files.add(repo.root().relativize(file).toString());
+                } else if (verbose || dryRun) {
                     top.out.println((dryRun ? "would remove " : "removed ") + repo.root().relativize(file) + " ("
                             + Units.bytes(size) + ")");
                 }
             });
-            print(top, r);
+            if (json) {
+                java.util.Map<String, Object> o = json(r);
+                if (verbose || dryRun) {
+                    o.put("files", files);
+                }
+                top.out.println(JsonOut.of(o));
+            } else {
+                print(top, r);
+            }
             return ExitCodes.OK;
         }
+    }
+
+    /** The figures as --json prints them. */
+    static java.util.Map<String, Object> json(GarbageCollector.Result r) {
+        java.util.Map<String, Object> o = new java.util.LinkedHashMap<>();
+        o.put("dry_run", r.dryRun());
+        o.put("blobs_scanned", r.blobsScanned());
+        o.put("blobs_removed", r.blobsRemoved());
+        o.put("copies_removed", r.copiesRemoved());
+        o.put("aliases_removed", r.aliasesRemoved());
+        o.put("bytes_freed", r.bytesFreed());
+        o.put("leftovers_removed", r.leftoversRemoved());
+        o.put("duration_ms", r.millis());
+        return o;
     }
 
     static void print(LinkvaultCommand top, GarbageCollector.Result r) {

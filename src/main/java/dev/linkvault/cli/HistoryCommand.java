@@ -138,7 +138,7 @@ final class HistoryCommand implements Callable<Integer> {
         }
         o.put("versions", versions);
         List<Object> errors = new ArrayList<>();
-        h.errors().forEach((snap, msg) -> errors.add(Map.of("snapshot", snap, "message", msg)));
+        h.errors().forEach((snap, msg) -> errors.add(JsonOut.obj("snapshot", snap, "message", msg)));
         o.put("errors", errors);
         return o;
     }

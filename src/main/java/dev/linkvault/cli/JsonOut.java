@@ -8,7 +8,9 @@ import java.util.Map;
 
 /** The JSON every command prints under --json: one object per line, field names in snake_case. */
 final class JsonOut {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // Records and maps alike come out in snake_case, as restic's JSON does.
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
 
     private JsonOut() {}
 
@@ -18,6 +20,15 @@ final class JsonOut {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** An object with the keys in the order given: {@code obj("a", 1, "b", 2)}. */
+    static Map<String, Object> obj(Object... keysAndValues) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            o.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return o;
     }
 
     /** A manifest line as JSON: {@code type}, {@code path}, {@code size}, {@code mode}, {@code mtime}, {@code sha1}, {@code target}. */

@@ -43,7 +43,7 @@ final class LinkvaultCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "a command is needed: init, snapshot, snapshots, status, ls, find, diff, restore, dump, export, preflight, forget, gc, verify, stats, reindex, version or help (see --help)");
+                "a command is needed: init, snapshot, snapshots, status, ls, find, history, diff, restore, dump, export, preflight, forget, gc, verify, stats, reindex, version or help (see --help)");
     }
 
     /** Where the process looks (the environment and the places of the config); replaced in tests. */

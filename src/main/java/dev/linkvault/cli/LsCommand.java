@@ -38,11 +38,15 @@ final class LsCommand implements Callable<Integer> {
     @Option(names = {"-h", "--human-readable"}, description = "Sizes as 1.2 MB rather than in bytes.")
     boolean human;
 
+    @Option(names = "--json", description = "One JSON object per entry: type, path, size, mode, mtime, sha1, target.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         SnapshotRef ref = SnapshotRef.parse(target);
         try (Repository repo = Repository.openForReading(top.repository())) {
-            new SnapshotBrowser(repo).list(ref, recursive, item -> top.out.println(format(item, human)));
+            new SnapshotBrowser(repo).list(ref, recursive, item -> top.out.println(json ? JsonOut.of(JsonOut.item(item))
+                    : format(item, human)));
         }
         return ExitCodes.OK;
     }

@@ -33,6 +33,7 @@ public final class Main {
                 return ExitCodes.FATAL;
             }
             err.println("linkvault: " + ex.getMessage());
+            jsonError(args, out, ex.getMessage(), ExitCodes.FATAL);
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
                 err.println("see: linkvault " + (ex.getCommandLine() == cl ? "" : ex.getCommandLine().getCommandName()
                         + " ") + "--help");
@@ -58,6 +59,7 @@ public final class Main {
             }
             line = pasteable(line, top.how());
             err.println("linkvault: " + line);
+            jsonError(args, out, line, code);
             top.runFailure = line;
             return code;
         });
@@ -71,6 +73,16 @@ public final class Main {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * Under --json a fatal error is also a JSON object on stdout, so that a script reading
+     * stdout gets {@code {"error": "...", "exit_code": 2}} rather than nothing.
+     */
+    private static void jsonError(String[] args, PrintWriter out, String message, int code) {
+        if (java.util.Arrays.asList(args).contains("--json")) {
+            out.println(JsonOut.of(JsonOut.obj("error", message, "exit_code", code)));
+        }
     }
 
     /** What users of restic, borg and rsnapshot type, and linkvault's word for it. */

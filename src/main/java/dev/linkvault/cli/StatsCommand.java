@@ -1,6 +1,5 @@
 package dev.linkvault.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkvault.maintain.Stats;
 import dev.linkvault.repo.Repository;
 import java.util.Locale;
@@ -23,7 +22,7 @@ final class StatsCommand implements Callable<Integer> {
         try (Repository repo = Repository.openForReading(top.repository())) {
             Stats.Result s = Stats.of(repo);
             if (json) {
-                top.out.println(new ObjectMapper().writeValueAsString(s));
+                top.out.println(JsonOut.of(s));
                 return ExitCodes.OK;
             }
             top.out.println("blobs:            " + Units.count(s.blobs()) + (s.copies() > 0 ? " (+" + s.copies()

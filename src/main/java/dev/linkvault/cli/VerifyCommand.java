@@ -25,14 +25,38 @@ final class VerifyCommand implements Callable<Integer> {
         "Takes the writer lock. Run a snapshot first so that damaged contents are stored again."})
     boolean repair;
 
+    @Option(names = "--json", description = "One JSON object: the figures, each problem, what was quarantined and repaired.")
+    boolean json;
+
+    /** What --json collects while verify runs. */
+    private final java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
+    private final java.util.List<Object> problems = new java.util.ArrayList<>();
+
+    private void say(String line) {
+        if (!json) {
+            top.out.println(line);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Verifier.Subset s = subset == null ? Verifier.Subset.all() : Verifier.Subset.parse(subset);
         try (Repository repo = repair ? top.openWriter("linkvault verify --repair")
                 : Repository.openForReading(top.repository())) {
             Verifier v = new Verifier(repo);
-            Verifier.Result r = v.run(s, p -> top.out.println("problem: " + p.where() + ": " + p.what()));
-            top.out.println("verify: " + Units.count(r.blobsChecked()) + " blobs re-hashed (" + Units.bytes(r.bytesChecked())
+            Verifier.Result r = v.run(s, p -> {
+                problems.add(JsonOut.obj("where", p.where(), "what", p.what()));
+                say("problem: " + p.where() + ": " + p.what());
+            });
+            report.put("subset", s.text());
+            report.put("blobs_checked", r.blobsChecked());
+            report.put("bytes_checked", r.bytesChecked());
+            report.put("aliases_checked", r.aliasesChecked());
+            report.put("snapshots_checked", r.snapshotsChecked());
+            report.put("paths_checked", r.pathsChecked());
+            report.put("problem_count", r.problems());
+            report.put("problems", problems);
+            say("verify: " + Units.count(r.blobsChecked()) + " blobs re-hashed (" + Units.bytes(r.bytesChecked())
                     + ", subset " + s.text() + "), " + Units.count(r.aliasesChecked()) + " ETag aliases, "
                     + Units.count(r.snapshotsChecked()) + " snapshots (" + Units.count(r.pathsChecked()) + " paths): "
                     + (r.problems() == 0 ? "no problems" : r.problems() + " problems"));
@@ -40,12 +64,17 @@ final class VerifyCommand implements Callable<Integer> {
                 quarantine(repo, v);
             }
             if (repair) {
-                Verifier.Repaired n = v.repair(p -> top.out.println("repair: " + p.where() + ": " + p.what()));
-                top.out.println("repair: " + Units.count(n.relinked()) + " paths relinked to their blob"
+                Verifier.Repaired n = v.repair(p -> say("repair: " + p.where() + ": " + p.what()));
+                report.put("relinked", n.relinked());
+                report.put("left_unrepaired", n.left());
+                say("repair: " + Units.count(n.relinked()) + " paths relinked to their blob"
                         + (n.left() > 0 ? ", " + Units.count(n.left()) + " left (their blob is not stored intact)" : ""));
                 if (n.relinked() > 0) {
-                    top.out.println("run verify again to confirm the repair");
+                    say("run verify again to confirm the repair");
                 }
+            }
+            if (json) {
+                top.out.println(JsonOut.of(report));
             }
             return r.problems() == 0 ? ExitCodes.OK : ExitCodes.PARTIAL;
         }
@@ -55,11 +84,13 @@ final class VerifyCommand implements Callable<Integer> {
         String what = v.damagedBlobs().size() + " damaged blobs";
         try (Repository writer = repair ? null : Repository.openForWriting(top.repository(), "linkvault verify", true)) {
             int moved = Verifier.quarantine(repair ? repo : writer, v.damagedBlobs());
-            top.out.println("quarantine: " + moved + " damaged blobs moved to " + repo.quarantineDir()
+            report.put("quarantined", moved);
+            say("quarantine: " + moved + " damaged blobs moved to " + repo.quarantineDir()
                     + "; the next snapshot reads their contents again from the sources, then verify --repair"
                     + " relinks the snapshots that use them");
         } catch (dev.linkvault.UserError locked) {
-            top.out.println("quarantine: " + what + " not moved aside (" + locked.getMessage() + "); run verify"
+            report.put("quarantined", 0);
+            say("quarantine: " + what + " not moved aside (" + locked.getMessage() + "); run verify"
                     + " again when no other writer runs");
         }
     }

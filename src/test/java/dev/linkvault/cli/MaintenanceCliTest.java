@@ -68,6 +68,49 @@ class MaintenanceCliTest {
     }
 
     @Test
+    void everyJsonOutputIsSnakeCaseAndAFatalErrorUnderJsonIsAJsonObject() throws IOException {
+        ObjectMapper m = new ObjectMapper();
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        Fixtures.write(dir, "src/a.txt", "alpha, edited");
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s2").code());
+
+        String[] ls = lv("-c", config.toString(), "ls", "-r", "s1", "--json").out().strip().split("\n");
+        JsonNode file = m.readTree(ls[1]);
+        assertEquals("file", file.get("type").asText());
+        assertEquals("docs/a.txt", file.get("path").asText());
+        assertEquals(5, file.get("size").asLong());
+        assertEquals(org.apache.commons.codec.digest.DigestUtils.sha1Hex("alpha"), file.get("sha1").asText());
+        assertEquals("dir", m.readTree(ls[0]).get("type").asText());
+
+        JsonNode found = m.readTree(lv("-c", config.toString(), "find", "*.txt", "--json").out());
+        assertEquals("[\"s1\",\"s2\"]", found.get("snapshots").toString());
+
+        JsonNode verify = m.readTree(lv("-c", config.toString(), "verify", "--json").out());
+        assertEquals(0, verify.get("problem_count").asInt());
+        assertEquals(2, verify.get("snapshots_checked").asInt());
+
+        JsonNode forget = m.readTree(lv("-c", config.toString(), "forget", "--prune", "--json").out());
+        assertEquals(1, forget.get("removed").asInt());
+        assertEquals("remove", forget.get("snapshots").get(1).get("action").asText(), forget.toString());
+        assertEquals(1, forget.get("gc").get("blobs_removed").asInt());
+        assertEquals(5, forget.get("gc").get("bytes_freed").asInt());
+
+        JsonNode gc = m.readTree(lv("-c", config.toString(), "gc", "--dry-run", "--json").out());
+        assertTrue(gc.get("dry_run").asBoolean());
+        assertEquals(0, gc.get("files").size());
+        JsonNode stats = m.readTree(lv("-c", config.toString(), "stats", "--json").out());
+        assertTrue(stats.has("stored_bytes") && stats.has("dedup_ratio"), stats.toString());
+
+        Cli missing = lv("-c", config.toString(), "ls", "nosuch", "--json");
+        assertEquals(2, missing.code());
+        JsonNode error = m.readTree(missing.out());
+        assertEquals(2, error.get("exit_code").asInt());
+        assertTrue(error.get("error").asText().startsWith("no snapshot named 'nosuch'"), error.toString());
+        assertTrue(missing.err().startsWith("linkvault: no snapshot named 'nosuch'"), "and the line on stderr: " + missing);
+    }
+
+    @Test
     void gcWaitsForNoOneAndIsRefusedWhileAWriterHoldsTheLock() throws IOException {
         lv("init", vault.toString());
         try (Repository held = Repository.openForWriting(vault, "linkvault snapshot", true)) {
@@ -196,7 +239,7 @@ class MaintenanceCliTest {
 
         JsonNode stats = new ObjectMapper().readTree(lv("--repo", vault.toString(), "stats", "--json").out());
         assertEquals(0, stats.get("blobs").asLong(), "the damaged blob was quarantined by verify");
-        assertEquals(5, stats.get("logicalBytes").asLong());
+        assertEquals(5, stats.get("logical_bytes").asLong());
         Cli re = lv("--repo", vault.toString(), "reindex");
         assertEquals(0, re.code(), re.toString());
         assertTrue(re.out().contains("1 complete snapshots"), re.out());
