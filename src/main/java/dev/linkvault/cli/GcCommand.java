@@ -17,9 +17,6 @@ final class GcCommand implements Callable<Integer> {
     @Option(names = {"-n", "--dry-run"}, description = "Show what would go and how many bytes; remove nothing.")
     boolean dryRun;
 
-    @Option(names = {"-v", "--verbose"}, description = "Name each blob removed.")
-    boolean verbose;
-
     @Option(names = "--json", description = "One JSON object with the figures (and with -v or -n, the files).")
     boolean json;
 
@@ -28,16 +25,16 @@ final class GcCommand implements Callable<Integer> {
         try (Repository repo = top.openWriter("linkvault gc", dryRun)) {
             java.util.List<String> files = new java.util.ArrayList<>();
             GarbageCollector.Result r = new GarbageCollector(repo).run(dryRun, (file, size) -> {
-                if (json && (verbose || dryRun)) {
+                if (json && (top.verbose || dryRun)) {
                     files.add(repo.root().relativize(file).toString());
-                } else if (verbose || dryRun) {
+                } else if (top.verbose || dryRun) {
                     top.out.println((dryRun ? "would remove " : "removed ") + repo.root().relativize(file) + " ("
                             + Units.bytes(size) + ")");
                 }
             });
             if (json) {
                 java.util.Map<String, Object> o = json(r);
-                if (verbose || dryRun) {
+                if (top.verbose || dryRun) {
                     o.put("files", files);
                 }
                 top.out.println(JsonOut.of(o));

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = "Deduplicated, hard-linked daily snapshots of file trees into a local repository.",
         subcommands = {InitCommand.class, SnapshotCommand.class, SnapshotsCommand.class, LsCommand.class,
                 RestoreCommand.class, ExportCommand.class, PreflightCommand.class, ForgetCommand.class, GcCommand.class, VerifyCommand.class, StatsCommand.class,
-                ReindexCommand.class, ImportConfigCommand.class, StatusCommand.class, DumpCommand.class, FindCommand.class, HistoryCommand.class, DiffCommand.class, VersionCommand.class,
+                ReindexCommand.class, ImportConfigCommand.class, StatusCommand.class, DumpCommand.class, FindCommand.class, HistoryCommand.class, DiffCommand.class, VersionCommand.class, CompletionCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Exit codes: 0 ok, 1 finished with per-file errors, 2 fatal/usage/config,"
@@ -33,7 +33,22 @@ final class LinkvaultCommand implements Runnable {
     @Option(names = "--debug", scope = picocli.CommandLine.ScopeType.INHERIT, description = "Show stack traces of failures.")
     boolean debug;
 
+    @Option(names = {"-q", "--quiet"}, scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Only errors and the summary: no progress, no notes.")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Name each file read or stored (snapshot) and each blob removed (gc).")
+    boolean verbose;
+
+    @Option(names = "--log-file", scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Also append every line of output to FILE, each with its time.")
+    Path logFile;
+
     private Config loaded;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     LinkvaultCommand(PrintWriter out, PrintWriter err) {
         this.out = out;
@@ -42,8 +57,8 @@ final class LinkvaultCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "a command is needed: init, snapshot, snapshots, status, ls, find, history, diff, restore, dump, export, preflight, forget, gc, verify, stats, reindex, version or help (see --help)");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "a command is needed: init, snapshot, snapshots, status, ls, find, history, diff, restore, dump, export, preflight, forget, gc, verify, stats, reindex, completion, version or help (see --help)");
     }
 
     /** Where the process looks (the environment and the places of the config); replaced in tests. */

@@ -9,7 +9,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+                !LogLines.stderrIsTerminal()));
     }
 
     /** What a notification carries of the run's output: its last 10 kB. */
@@ -17,11 +18,33 @@ public final class Main {
 
     /** Runs one command line with the given output streams; returns the exit code. */
     public static int run(String[] args, PrintWriter rawOut, PrintWriter rawErr) {
+        return run(args, rawOut, rawErr, false);
+    }
+
+    /** As {@link #run(String[], PrintWriter, PrintWriter)}; {@code stampErr}: stderr lines get a timestamp (no terminal). */
+    static int run(String[] args, PrintWriter rawOut, PrintWriter rawErr, boolean stampErr) {
         StringBuilder log = new StringBuilder();
-        PrintWriter out = new PrintWriter(new TailWriter(rawOut, log, LOG_TAIL), true);
-        PrintWriter err = new PrintWriter(new TailWriter(rawErr, log, LOG_TAIL), true);
+        LogLines lines = new LogLines(stampErr);
+        PrintWriter out = new PrintWriter(new TailWriter(lines.writer(rawOut, false), log, LOG_TAIL), true);
+        PrintWriter err = new PrintWriter(new TailWriter(lines.writer(rawErr, true), log, LOG_TAIL), true);
         LinkvaultCommand top = new LinkvaultCommand(out, err);
         CommandLine cl = new CommandLine(top);
+        cl.setExecutionStrategy(parsed -> {
+            // the global options are known now: -q, --log-file apply before the command runs
+            lines.quiet(top.quiet);
+            if (top.logFile != null) {
+                try {
+                    lines.logFile(top.logFile);
+                } catch (java.io.IOException e) {
+                    String line = "--log-file " + top.logFile + ": " + dev.linkvault.IoErrors.reason(e)
+                            + "; give a file in a folder that exists and that you may write to";
+                    err.println("linkvault: " + line);
+                    jsonError(args, out, line, ExitCodes.FATAL);
+                    return ExitCodes.FATAL;
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, args2) -> {
@@ -72,6 +95,7 @@ public final class Main {
         }
         out.flush();
         err.flush();
+        lines.close();
         return code;
     }
 

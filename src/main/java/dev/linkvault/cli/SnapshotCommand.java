@@ -81,7 +81,7 @@ final class SnapshotCommand implements Callable<Integer> {
         }, "linkvault-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         try (Repository repo = top.openWriter("linkvault snapshot");
-             SnapshotProgress progress = new SnapshotProgress(top.err, live, json)) {
+             SnapshotProgress progress = new SnapshotProgress(top.err, live, json, top.quiet, top.verbose)) {
             for (var c : config.sources()) {
                 sources.add(Sources.create(c, n, repo.tmpDir(), repo.root()));
             }

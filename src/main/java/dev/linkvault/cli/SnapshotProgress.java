@@ -12,16 +12,21 @@ final class SnapshotProgress implements ProgressListener, AutoCloseable {
     private final PrintWriter err;
     private final boolean live;
     private final boolean quietStart;
+    private final boolean quiet;
+    private final boolean verbose;
     private final LiveLine status;
     private Counters counters;
     private long startNanos;
     private volatile String source = "";
 
-    SnapshotProgress(PrintWriter err, boolean live, boolean quietStart) {
+    /** {@code quiet} (-q): errors only, no progress; {@code verbose} (-v): a line per file read or stored. */
+    SnapshotProgress(PrintWriter err, boolean live, boolean quietStart, boolean quiet, boolean verbose) {
         this.err = err;
-        this.live = live;
-        this.quietStart = quietStart;
-        this.status = new LiveLine(err, live);
+        this.live = live && !quiet;
+        this.quietStart = quietStart || quiet;
+        this.quiet = quiet;
+        this.verbose = verbose && !quiet;
+        this.status = new LiveLine(err, this.live);
     }
 
     void watch(Counters c) {
@@ -55,7 +60,16 @@ final class SnapshotProgress implements ProgressListener, AutoCloseable {
 
     @Override
     public void problem(Severity severity, String path, String message) {
-        status.println(severity.name().toLowerCase() + ": " + path + ": " + message);
+        if (!quiet || severity == Severity.ERROR) {
+            status.println(severity.name().toLowerCase() + ": " + path + ": " + message);
+        }
+    }
+
+    @Override
+    public void file(String path, boolean read, boolean stored) {
+        if (verbose) {
+            status.println((stored ? "stored " : "read   ") + dev.linkvault.RelPath.display(java.util.List.of(path)));
+        }
     }
 
     String line() {

@@ -9,6 +9,9 @@ public interface ProgressListener {
 
     default void sourceStarted(String source) {}
 
+    /** A file was done: {@code read} from its source (else known unchanged), {@code stored} as a new blob. */
+    default void file(String path, boolean read, boolean stored) {}
+
     /** One path had a problem: errors make the run's exit code non-zero, notes do not. */
     default void problem(Severity severity, String path, String message) {}
 

@@ -464,7 +464,12 @@ public final class Snapshotter {
                 switch (it.type()) {
                     case DIR -> counters.dirs.incrementAndGet();
                     case SYMLINK -> counters.symlinks.incrementAndGet();
-                    case FILE -> countFile(d, it);
+                    case FILE -> {
+                        countFile(d, it);
+                        if (d.read()) {
+                            listener.file(it.path(), true, d.put() != null && d.put().added());
+                        }
+                    }
                 }
                 if (d.warning() != null) {
                     listener.problem(Severity.WARNING, it.path(), d.warning());

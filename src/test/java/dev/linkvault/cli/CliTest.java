@@ -733,4 +733,66 @@ class CliTest {
         assertEquals(2, outside.code(), outside.toString());
         assertTrue(outside.err().contains("is not inside a snapshot of"), outside.err());
     }
+
+    @Test
+    void quietVerboseAndTheLogFileAsACronJobSeesThem() throws Exception {
+        lv("init", vault.toString());
+        java.util.Map<String, String> env = Map.of("LC_ALL", "C.UTF-8", "HOME", dir.toString());
+        String stamp = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d) ";
+        Path log = dir.resolve("linkvault.log");
+
+        // stderr is no terminal here, as under cron: each of its lines starts with the time
+        dev.linkvault.ChildJvm.Run first = dev.linkvault.ChildJvm.run(dir, env, Main.class, "snapshot", "-c",
+                config.toString(), "--name", "s1", "-v", "--log-file", log.toString());
+        assertEquals(0, first.code(), first.toString());
+        for (String line : first.err().strip().split("\n")) {
+            // (the test class path has two SLF4J bindings, which SLF4J itself says on stderr; the jar has one)
+            assertTrue(line.matches(stamp + ".*") || line.startsWith("SLF4J("), "stamped: " + line);
+        }
+        assertTrue(first.err().matches("(?s).*" + stamp + "stored docs/report\\.pdf\n.*"), "-v names each file stored: " + first);
+        assertTrue(first.out().startsWith("snapshot s1 complete"), "stdout is not stamped: " + first);
+        String logged = Files.readString(log);
+        assertTrue(logged.matches("(?s).*" + stamp + "stored docs/a/notes\\.txt\n.*"), logged);
+        assertTrue(logged.matches("(?s).*" + stamp + "snapshot s1 complete.*"), "stdout goes to the log too: " + logged);
+
+        // -q: only errors and the summary
+        Fixtures.write(dir.resolve("Documents"), "new.txt", "new");
+        dev.linkvault.ChildJvm.Run quiet = dev.linkvault.ChildJvm.run(dir, env, Main.class, "-q", "-c", config.toString(),
+                "snapshot", "--name", "s2", "--log-file", log.toString());
+        assertEquals(0, quiet.code(), quiet.toString());
+        assertEquals("", quiet.err().replaceAll("(?m)^SLF4J\\(.*\n", ""), "nothing but errors on stderr: " + quiet);
+        assertTrue(quiet.out().startsWith("snapshot s2 complete"), quiet.toString());
+        assertTrue(Files.readString(log).startsWith(logged), "appended, not replaced");
+
+        Cli badLog = lv("-c", config.toString(), "snapshots", "--log-file", dir.resolve("no/such/dir/x.log").toString());
+        assertEquals(2, badLog.code(), badLog.toString());
+        assertTrue(badLog.err().startsWith("linkvault: --log-file " + dir.resolve("no/such/dir/x.log")), badLog.err());
+    }
+
+    @Test
+    void completionScriptsCompleteCommandsAndTheirOptions() throws Exception {
+        Cli bash = lv("completion", "bash");
+        assertEquals(0, bash.code(), bash.toString());
+        Path script = dir.resolve("linkvault.bash");
+        Files.writeString(script, bash.out());
+        // what bash does on TAB: the completion function with the words typed so far
+        Process p = new ProcessBuilder("bash", "-c", "source " + script + " 2>/dev/null;"
+                + " COMP_WORDS=(linkvault hist); COMP_CWORD=1; _complete_linkvault 2>/dev/null; echo \"${COMPREPLY[*]}\";"
+                + " COMP_WORDS=(linkvault history --j); COMP_CWORD=2; _complete_linkvault 2>/dev/null; echo \"${COMPREPLY[*]}\"")
+                .redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), said);
+        assertEquals("history\n--json\n", said);
+
+        Cli zsh = lv("completion", "zsh");
+        assertTrue(zsh.out().startsWith("#compdef linkvault\n") && zsh.out().contains("bashcompinit"), zsh.out());
+        Cli fish = lv("completion", "fish");
+        assertTrue(fish.out().contains("complete -c linkvault -n '__fish_use_subcommand' -a history -d 'Every distinct version"),
+                fish.out());
+        assertTrue(fish.out().contains("complete -c linkvault -n '__fish_seen_subcommand_from restore' -l include -r"),
+                fish.out());
+        Cli other = lv("completion", "tcsh");
+        assertEquals(2, other.code());
+        assertEquals("linkvault: no completion for shell 'tcsh'; give bash, zsh or fish", other.err().strip());
+    }
 }
