@@ -9,7 +9,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "gc", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Remove blobs no snapshot uses, their ETag aliases, and leftovers of interrupted runs.",
-            "Takes the writer lock: a snapshot and a gc never run at once."})
+            "Takes the writer lock: a snapshot and a gc never run at once.",
+            "Examples: linkvault gc --dry-run; linkvault -v gc"})
 final class GcCommand implements Callable<Integer> {
     @ParentCommand
     LinkvaultCommand top;

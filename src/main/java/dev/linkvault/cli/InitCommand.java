@@ -11,7 +11,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "init", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Create a new, empty repository, or adopt one made by nextcloud-s3-backup.",
-            "Checks that the filesystem has working hard links and writes the format version."})
+            "Checks that the filesystem has working hard links and writes the format version.",
+            "Examples: linkvault init /srv/vault; linkvault init --adopt /srv/nextcloud-backup"})
 final class InitCommand implements Callable<Integer> {
     @ParentCommand
     LinkvaultCommand top;

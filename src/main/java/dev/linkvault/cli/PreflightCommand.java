@@ -19,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
             "The repository's filesystem (type, hard links, one filesystem, free space against what will be",
             "stored), the open-file limit, and per source what a dry scan finds (folders, files, bytes, errors,",
             "names a Windows/SMB target refuses) with a suggested worker count. Reads the sources; reads no file content; writes only a probe it removes.",
-            "Exit 0: ready; 1: a problem was found (listed); 2: could not run (config)."})
+            "Exit 0: ready; 1: a problem was found (listed); 2: could not run (config).",
+            "Example: linkvault -c vault.yaml preflight"})
 final class PreflightCommand implements Callable<Integer> {
     @ParentCommand
     LinkvaultCommand top;

@@ -9,7 +9,8 @@ import picocli.CommandLine.ParentCommand;
         description = {"Rebuild the catalog from the repository (it is only a cache), and give each manifest written"
                     + " before manifests had an index its index (ls, restore and history of one path then read a few kB).",
             "Snapshot figures come back from the manifests; what each source file held is learnt again by the"
-                    + " next snapshot, which reads unchanged files once more but stores nothing twice."})
+                    + " next snapshot, which reads unchanged files once more but stores nothing twice.",
+            "Example: linkvault --repo /srv/vault reindex"})
 final class ReindexCommand implements Callable<Integer> {
     @ParentCommand
     LinkvaultCommand top;

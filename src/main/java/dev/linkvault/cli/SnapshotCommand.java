@@ -21,7 +21,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "snapshot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Take a snapshot of every source in the config.",
-            "Unchanged files are not read again; an interrupted snapshot is resumed by running this again."})
+            "Unchanged files are not read again; an interrupted snapshot is resumed by running this again.",
+            "Examples: linkvault -c /etc/linkvault/vault.yaml snapshot; linkvault snapshot --dry-run"})
 final class SnapshotCommand implements Callable<Integer> {
     @ParentCommand
     LinkvaultCommand top;

@@ -14,7 +14,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "snapshots", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"List snapshots: name, state, files, bytes, new bytes, duration.",
             "States: complete; incomplete (interrupted, resumed by the next snapshot run);"
-                    + " unmanaged (a tree with no manifest)."})
+                    + " unmanaged (a tree with no manifest).",
+            "Example: linkvault --repo /srv/vault snapshots --json"})
 final class SnapshotsCommand implements Callable<Integer> {
     @ParentCommand
     LinkvaultCommand top;

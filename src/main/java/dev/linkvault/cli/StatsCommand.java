@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "stats", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Blobs and bytes stored, what the snapshots would take without deduplication, and each snapshot's new bytes.")
+        description = {"Blobs and bytes stored, what the snapshots would take without deduplication, and each snapshot's new bytes.",
+            "Example: linkvault --repo /srv/vault stats"})
 final class StatsCommand implements Callable<Integer> {
     @ParentCommand
     LinkvaultCommand top;

@@ -11,7 +11,8 @@ import picocli.CommandLine.ParentCommand;
         description = {"Check that the repository reads back: blobs re-hash to their names, ETag aliases are links"
                 + " to blobs, every snapshot tree matches its manifest.",
             "Reports each problem (exit code 1). A damaged blob is moved to .data/quarantine, so that the next"
-                + " snapshot stores its content again; --repair relinks the snapshots to it."})
+                + " snapshot stores its content again; --repair relinks the snapshots to it.",
+            "Examples: linkvault verify --subset 5%% (weekly); linkvault verify --subset 3/7 (a seventh each day)"})
 final class VerifyCommand implements Callable<Integer> {
     @ParentCommand
     LinkvaultCommand top;

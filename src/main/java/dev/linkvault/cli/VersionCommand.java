@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "version", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Print linkvault's version, the repository format it writes and the Java it runs on.")
+        description = {"Print linkvault's version, the repository format it writes and the Java it runs on.",
+            "Example: linkvault version"})
 final class VersionCommand implements Callable<Integer> {
     @ParentCommand
     LinkvaultCommand top;

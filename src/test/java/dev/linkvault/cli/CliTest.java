@@ -68,6 +68,22 @@ class CliTest {
     }
 
     @Test
+    void everyCommandsHelpHasAnExampleAndFitsEightyColumns() {
+        picocli.CommandLine top = new picocli.CommandLine(new LinkvaultCommand(null, null));
+        for (String name : top.getSubcommands().keySet()) {
+            if (name.equals("help")) {
+                continue;
+            }
+            Cli h = lv(name, "--help");
+            assertEquals(0, h.code(), name + ": " + h);
+            assertTrue(h.out().contains("Example"), name + " --help has no example:\n" + h.out());
+            for (String line : h.out().split("\n")) {
+                assertTrue(line.length() <= 80, name + " --help line of " + line.length() + ": " + line);
+            }
+        }
+    }
+
+    @Test
     void theReadmeTourWorksAsWritten() throws Exception {
         Cli init = lv("init", vault.toString());
         assertEquals(0, init.code(), init.toString());
