@@ -5,7 +5,6 @@ import dev.linkvault.restore.Restorer;
 import dev.linkvault.restore.SnapshotRef;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,49 +49,23 @@ final class ExportCommand implements Callable<Integer> {
         SnapshotRef ref = SnapshotRef.parse(target);
         Path dest = to.toAbsolutePath().normalize();
         Path map = renameMap != null ? renameMap.toAbsolutePath() : dest.resolve(RENAME_MAP);
-        AtomicLong totalFiles = new AtomicLong();
-        AtomicLong totalBytes = new AtomicLong();
-        AtomicLong doneFiles = new AtomicLong();
-        AtomicLong doneBytes = new AtomicLong();
-        AtomicLong skipped = new AtomicLong();
-        long start = System.nanoTime();
         try (Repository repo = Repository.openForReading(top.repository());
-             LiveLine status = new LiveLine(top.err, System.console() != null)) {
-            Restorer.Progress progress = new Restorer.Progress() {
-                @Override
-                public void total(long files, long bytes) {
-                    totalFiles.set(files);
-                    totalBytes.set(bytes);
-                    status.start(() -> {
-                        double secs = Math.max(0.001, (System.nanoTime() - start) / 1e9);
-                        return "export: " + Units.count(doneFiles.get()) + "/" + Units.count(totalFiles.get())
-                                + " files, " + Units.bytes(doneBytes.get()) + "/" + Units.bytes(totalBytes.get())
-                                + (skipped.get() > 0 ? ", " + Units.count(skipped.get()) + " already there" : "")
-                                + ", " + Units.bytes((long) (doneBytes.get() / secs)) + "/s";
-                    }, "  ");
-                }
-
-                @Override
-                public void file(long bytes, boolean wasThere) {
-                    doneFiles.incrementAndGet();
-                    doneBytes.addAndGet(bytes);
-                    if (wasThere) {
-                        skipped.incrementAndGet();
-                    }
-                }
-            };
+             ProgressLine status = new ProgressLine(top.err, ProgressLine.onTerminal() && !top.quiet, "export")) {
+            Restorer.Progress progress = RestoreCommand.progress(status, top.quiet);
             Restorer.Options options = new Restorer.Options(Restorer.Existing.SKIP_SAME, sanitize, map, true, progress,
                     workers);
             Restorer restorer = new Restorer(repo);
             Restorer.Result r;
             try (OnInterrupt hook = new OnInterrupt(() -> {
                 restorer.removeTemporaryFiles();
-                status.endLine();
+                status.close();
                 top.err.println(OnInterrupt.MESSAGE);
                 top.err.flush();
             })) {
-                r = restorer.restore(ref, dest, options,
-                        (path, message) -> status.println("error: " + path + ": " + message));
+                r = restorer.restore(ref, dest, options, (path, message) -> {
+                    status.errors.incrementAndGet();
+                    status.println("error: " + path + ": " + message);
+                });
             }
             status.close();
             top.out.println("exported " + Units.count(r.files()) + " files (" + Units.bytes(r.bytes()) + "), "

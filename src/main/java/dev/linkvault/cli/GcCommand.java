@@ -25,14 +25,19 @@ final class GcCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Repository repo = top.openWriter("linkvault gc", dryRun)) {
             java.util.List<String> files = new java.util.ArrayList<>();
-            GarbageCollector.Result r = new GarbageCollector(repo).run(dryRun, (file, size) -> {
-                if (json && (top.verbose || dryRun)) {
-                    files.add(repo.root().relativize(file).toString());
-                } else if (top.verbose || dryRun) {
-                    top.out.println((dryRun ? "would remove " : "removed ") + repo.root().relativize(file) + " ("
-                            + Units.bytes(size) + ")");
-                }
-            });
+            GarbageCollector gc = new GarbageCollector(repo);
+            GarbageCollector.Result r;
+            try (ProgressLine status = new ProgressLine(top.err, ProgressLine.onTerminal() && !top.quiet && !json, "gc")
+                    .watch(gc.scanned::get, () -> 0, () -> 0, () -> 0).counting("blobs scanned").start()) {
+                r = gc.run(dryRun, (file, size) -> {
+                    if (json && (top.verbose || dryRun)) {
+                        files.add(repo.root().relativize(file).toString());
+                    } else if (top.verbose || dryRun) {
+                        status.println(top.out, (dryRun ? "would remove " : "removed ") + repo.root().relativize(file) + " ("
+                                + Units.bytes(size) + ")");
+                    }
+                });
+            }
             if (json) {
                 java.util.Map<String, Object> o = json(r);
                 if (top.verbose || dryRun) {

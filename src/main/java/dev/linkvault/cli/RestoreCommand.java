@@ -39,22 +39,51 @@ final class RestoreCommand implements Callable<Integer> {
             + " (any number of times; patterns as for --include).")
     java.util.List<String> exclude = new java.util.ArrayList<>();
 
+    /**
+     * Feeds a progress line from a restore or export: the totals once the manifest is counted,
+     * then each file. {@code quiet}: no line at all, and no counting pass for it either.
+     */
+    static Restorer.Progress progress(ProgressLine status, boolean quiet) {
+        if (quiet) {
+            return null;
+        }
+        return new Restorer.Progress() {
+            @Override
+            public void total(long files, long bytes) {
+                status.total(files, bytes);
+                status.start();
+            }
+
+            @Override
+            public void file(long bytes, boolean wasThere) {
+                status.files.incrementAndGet();
+                status.bytes.addAndGet(bytes);
+            }
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         SnapshotRef ref = SnapshotRef.parse(target);
-        try (Repository repo = Repository.openForReading(top.repository())) {
+        try (Repository repo = Repository.openForReading(top.repository());
+             ProgressLine status = new ProgressLine(top.err, ProgressLine.onTerminal() && !top.quiet, "restore")) {
             Restorer restorer = new Restorer(repo);
             Restorer.Result r;
             try (OnInterrupt hook = new OnInterrupt(() -> {
                 restorer.removeTemporaryFiles();
+                status.close();
                 top.out.flush();
                 top.err.println(OnInterrupt.MESSAGE);
                 top.err.flush();
             })) {
-                r = restorer.restore(ref, to.toAbsolutePath(),
-                        Restorer.Options.restore(overwrite, dev.linkvault.restore.Selection.of(include, exclude)),
-                        (path, message) -> top.err.println("error: " + path + ": " + message));
+                Restorer.Options plain = Restorer.Options.restore(overwrite,
+                        dev.linkvault.restore.Selection.of(include, exclude));
+                r = restorer.restore(ref, to.toAbsolutePath(), plain.with(progress(status, top.quiet)), (path, message) -> {
+                    status.errors.incrementAndGet();
+                    status.println("error: " + path + ": " + message);
+                });
             }
+            status.close();
             top.out.println("restored " + Units.count(r.files()) + " files (" + Units.bytes(r.bytes()) + "), "
                     + (r.skipped() > 0 ? Units.count(r.skipped()) + " already there, " : "")
                     + Units.count(r.dirs()) + " folders, " + Units.count(r.symlinks()) + " symlinks from " + ref

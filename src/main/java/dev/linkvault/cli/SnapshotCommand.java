@@ -64,7 +64,7 @@ final class SnapshotCommand implements Callable<Integer> {
             throw new dev.linkvault.UserError("--workers must be from 1 to 256");
         }
         List<Source> sources = new java.util.ArrayList<>();
-        boolean live = System.console() != null && !json;
+        boolean live = ProgressLine.onTerminal() && !json;
         AtomicBoolean cancel = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
         // On SIGINT/SIGTERM the JVM runs this hook: ask the run to stop, give it time to leave the

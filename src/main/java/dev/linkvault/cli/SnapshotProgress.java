@@ -5,8 +5,9 @@ import dev.linkvault.ingest.ProgressListener;
 import java.io.PrintWriter;
 
 /**
- * Shows a running snapshot: on a terminal a live line (files, bytes, rate, ETA) redrawn four
- * times a second; otherwise plain lines. Problems always go to stderr, one line each.
+ * Shows a running snapshot: on a terminal a live line (files and bytes of the count made beside
+ * the run, errors, the read rate, an ETA), in a log a plain line a minute. Problems always go to
+ * stderr, one line each.
  */
 final class SnapshotProgress implements ProgressListener, AutoCloseable {
     private final PrintWriter err;
@@ -14,9 +15,7 @@ final class SnapshotProgress implements ProgressListener, AutoCloseable {
     private final boolean quietStart;
     private final boolean quiet;
     private final boolean verbose;
-    private final LiveLine status;
-    private Counters counters;
-    private long startNanos;
+    private final ProgressLine status;
     private volatile String source = "";
 
     /** {@code quiet} (-q): errors only, no progress; {@code verbose} (-v): a line per file read or stored. */
@@ -26,11 +25,13 @@ final class SnapshotProgress implements ProgressListener, AutoCloseable {
         this.quietStart = quietStart || quiet;
         this.quiet = quiet;
         this.verbose = verbose && !quiet;
-        this.status = new LiveLine(err, this.live);
+        this.status = new ProgressLine(err, this.live, "snapshot").extra(() -> source);
     }
 
     void watch(Counters c) {
-        this.counters = c;
+        status.watch(c.files::get, c.bytes::get, c.errors::get, c.bytesRead::get)
+                .watchTotals(() -> c.estimatedFiles.get() > 0 ? c.estimatedFiles.get() : -1,
+                        () -> c.estimatedFiles.get() > 0 ? c.estimatedBytes.get() : -1);
     }
 
     @Override
@@ -40,19 +41,18 @@ final class SnapshotProgress implements ProgressListener, AutoCloseable {
 
     @Override
     public synchronized void started(String snapshot, boolean resumed) {
-        startNanos = System.nanoTime();
         if (!quietStart) {
             err.println((resumed ? "resuming snapshot " : "snapshot ") + snapshot
                     + (resumed ? " (an earlier run was interrupted; stored content is reused)" : ""));
         }
         if (live || !quietStart) {
-            status.start(this::line, "  progress ");
+            status.start();
         }
     }
 
     @Override
     public synchronized void sourceStarted(String name) {
-        source = name;
+        source = "source " + name;
         if (!live && !quietStart) {
             err.println("  source " + name);
         }
@@ -70,32 +70,6 @@ final class SnapshotProgress implements ProgressListener, AutoCloseable {
         if (verbose) {
             status.println((stored ? "stored " : "read   ") + dev.linkvault.RelPath.display(java.util.List.of(path)));
         }
-    }
-
-    String line() {
-        Counters c = counters;
-        double secs = Math.max(0.001, (System.nanoTime() - startNanos) / 1e9);
-        long files = c.files.get();
-        long bytes = c.bytes.get();
-        StringBuilder sb = new StringBuilder();
-        sb.append(source).append(": ").append(Units.count(files)).append(" files, ").append(Units.bytes(bytes))
-                .append(", ").append(Units.bytes((long) (c.bytesRead.get() / secs))).append("/s read");
-        long estFiles = c.estimatedFiles.get();
-        long estBytes = c.estimatedBytes.get();
-        if (estFiles > 0) {
-            double done = 0.5 * Math.min(1, (double) files / estFiles)
-                    + 0.5 * (estBytes > 0 ? Math.min(1, (double) bytes / estBytes) : 1);
-            sb.append(String.format(java.util.Locale.ROOT, ", %.0f%%", done * 100));
-            if (done > 0.01) {
-                sb.append(", ETA ").append(Units.duration((long) (secs * (1 - done) / done * 1000)));
-            }
-        } else if (live) {
-            sb.append(", counting...");
-        }
-        if (c.errors.get() > 0) {
-            sb.append(", ").append(c.errors.get()).append(" errors");
-        }
-        return sb.toString();
     }
 
     @Override

@@ -45,10 +45,17 @@ final class VerifyCommand implements Callable<Integer> {
         try (Repository repo = repair ? top.openWriter("linkvault verify --repair")
                 : Repository.openForReading(top.repository())) {
             Verifier v = new Verifier(repo);
-            Verifier.Result r = v.run(s, p -> {
-                problems.add(JsonOut.obj("where", p.where(), "what", p.what()));
-                say("problem: " + p.where() + ": " + p.what());
-            });
+            Verifier.Result r;
+            try (ProgressLine status = new ProgressLine(top.err, ProgressLine.onTerminal() && !top.quiet && !json, "verify")
+                    .watch(() -> v.blobsDone.get() + v.pathsDone.get(), v.bytesDone::get, () -> problems.size(),
+                            v.bytesDone::get).counting("blobs and paths").start()) {
+                r = v.run(s, p -> {
+                    problems.add(JsonOut.obj("where", p.where(), "what", p.what()));
+                    if (!json) {
+                        status.println(top.out, "problem: " + p.where() + ": " + p.what());
+                    }
+                });
+            }
             report.put("subset", s.text());
             report.put("blobs_checked", r.blobsChecked());
             report.put("bytes_checked", r.bytesChecked());

@@ -39,6 +39,9 @@ public final class GarbageCollector {
         this.repo = repo;
     }
 
+    /** Blobs looked at so far, for a progress line (read from another thread). */
+    public final java.util.concurrent.atomic.AtomicLong scanned = new java.util.concurrent.atomic.AtomicLong();
+
     public Result run(boolean dryRun, Listener listener) throws IOException {
         long start = System.nanoTime();
         Tally n = new Tally();
@@ -75,6 +78,7 @@ public final class GarbageCollector {
             return;
         }
         n.scanned++;
+        scanned.incrementAndGet();
         boolean anyUsed = false;
         List<List<Path>> aliasesOf = new ArrayList<>();
         for (StoreScan.StoredFile f : group) {

@@ -102,6 +102,11 @@ public final class Verifier {
         return List.copyOf(damagedBlobs);
     }
 
+    /** Blobs and bytes re-hashed so far, then snapshot paths checked, for a progress line (read from another thread). */
+    public final java.util.concurrent.atomic.AtomicLong blobsDone = new java.util.concurrent.atomic.AtomicLong();
+    public final java.util.concurrent.atomic.AtomicLong bytesDone = new java.util.concurrent.atomic.AtomicLong();
+    public final java.util.concurrent.atomic.AtomicLong pathsDone = new java.util.concurrent.atomic.AtomicLong();
+
     public Result run(Subset subset, Consumer<Problem> out) throws IOException {
         Tally n = new Tally();
         Consumer<Problem> report = p -> {
@@ -137,6 +142,8 @@ public final class Verifier {
                     }
                     n.blobs++;
                     n.bytes += f.size();
+                    blobsDone.incrementAndGet();
+                    bytesDone.addAndGet(f.size());
                     if (why != null) {
                         damaged.add(f.blob().toString());
                         damagedBlobs.add(f);
@@ -168,6 +175,7 @@ public final class Verifier {
             try {
                 Manifest.read(repo.manifest(s.name()), item -> {
                     n.paths++;
+                    pathsDone.incrementAndGet();
                     listed.add(item.path());
                     String why = checkPath(tree, item, damaged);
                     if (why != null) {

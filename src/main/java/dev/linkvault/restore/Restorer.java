@@ -89,6 +89,11 @@ public final class Restorer {
         public static Options restore(boolean overwrite, Selection selection) {
             return new Options(overwrite ? Existing.REPLACE : Existing.KEEP, false, null, false, null, 1, selection);
         }
+
+        /** These options, told of progress. */
+        public Options with(Progress p) {
+            return new Options(existing, sanitize, renameMap, portable, p, workers, selection);
+        }
     }
 
     /** What a restore counts as it goes, from several copying threads. */
