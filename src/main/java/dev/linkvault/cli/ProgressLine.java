@@ -226,51 +226,58 @@ final class ProgressLine implements AutoCloseable {
         }
     }
 
+    /** Samples of a growing figure over the last few seconds. */
+    private static final class Window {
+        private final double seconds;
+        private final ArrayDeque<double[]> samples = new ArrayDeque<>();
+
+        Window(double seconds) {
+            this.seconds = seconds;
+        }
+
+        /** Adds {@code value} at {@code now}; returns the time the window spans and what the value gained in it. */
+        synchronized double[] add(double now, double value) {
+            samples.addLast(new double[] {now, value});
+            while (samples.size() > 2 && samples.peekFirst()[0] < now - seconds) {
+                samples.removeFirst();
+            }
+            double[] first = samples.peekFirst();
+            return new double[] {now - first[0], value - first[1]};
+        }
+    }
+
     /**
      * An ETA from the rate of progress over the last {@code window} seconds, not since the start:
      * a run slow at first (a cold cache, the JVM warming up, the count still running beside it) is
      * not taken to stay slow. None until 5 seconds and 1% of the work are behind.
      */
     static final class Eta {
-        private final double window;
-        private final ArrayDeque<double[]> samples = new ArrayDeque<>();
+        private final Window window;
 
         Eta(double windowSeconds) {
-            this.window = windowSeconds;
+            this.window = new Window(windowSeconds);
         }
 
-        synchronized double secondsLeft(double now, double done) {
-            samples.addLast(new double[] {now, done});
-            while (samples.size() > 2 && samples.peekFirst()[0] < now - window) {
-                samples.removeFirst();
-            }
-            double[] first = samples.peekFirst();
-            double span = now - first[0];
-            double gained = done - first[1];
-            if (now < 5 || done < 0.01 || span < 2 || gained <= 0) {
+        double secondsLeft(double now, double done) {
+            double[] w = window.add(now, done);
+            if (now < 5 || done < 0.01 || w[0] < 2 || w[1] <= 0) {
                 return -1;
             }
-            return (1 - done) * span / gained;
+            return (1 - done) * w[0] / w[1];
         }
     }
 
     /** Bytes per second over the last {@code window} seconds. */
     static final class Rate {
-        private final double window;
-        private final ArrayDeque<double[]> samples = new ArrayDeque<>();
+        private final Window window;
 
         Rate(double windowSeconds) {
-            this.window = windowSeconds;
+            this.window = new Window(windowSeconds);
         }
 
-        synchronized double perSecond(double now, long total) {
-            samples.addLast(new double[] {now, total});
-            while (samples.size() > 2 && samples.peekFirst()[0] < now - window) {
-                samples.removeFirst();
-            }
-            double[] first = samples.peekFirst();
-            double span = now - first[0];
-            return span <= 0 ? (now > 0 ? total / now : 0) : (total - first[1]) / span;
+        double perSecond(double now, long total) {
+            double[] w = window.add(now, total);
+            return w[0] <= 0 ? (now > 0 ? total / now : 0) : w[1] / w[0];
         }
     }
 }
