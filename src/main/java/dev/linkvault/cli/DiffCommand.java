@@ -1,5 +1,6 @@
 package dev.linkvault.cli;
 
+import dev.linkvault.Units;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkvault.RelPath;
 import dev.linkvault.UserError;

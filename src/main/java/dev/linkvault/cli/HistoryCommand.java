@@ -1,5 +1,6 @@
 package dev.linkvault.cli;
 
+import dev.linkvault.Units;
 import dev.linkvault.BadNameException;
 import dev.linkvault.RelPath;
 import dev.linkvault.UserError;

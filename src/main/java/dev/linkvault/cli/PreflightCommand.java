@@ -1,5 +1,6 @@
 package dev.linkvault.cli;
 
+import dev.linkvault.Units;
 import dev.linkvault.UserError;
 import dev.linkvault.config.Config;
 import dev.linkvault.config.SourceConfig;

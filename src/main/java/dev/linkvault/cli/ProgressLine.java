@@ -1,5 +1,6 @@
 package dev.linkvault.cli;
 
+import dev.linkvault.Units;
 import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package dev.linkvault.cli;
 
+import dev.linkvault.Units;
 import dev.linkvault.repo.Repository;
 import dev.linkvault.restore.Restorer;
 import dev.linkvault.restore.SnapshotRef;

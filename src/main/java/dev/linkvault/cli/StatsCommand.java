@@ -1,5 +1,6 @@
 package dev.linkvault.cli;
 
+import dev.linkvault.Units;
 import dev.linkvault.maintain.Stats;
 import dev.linkvault.repo.Repository;
 import java.util.Locale;

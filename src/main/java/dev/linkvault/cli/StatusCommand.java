@@ -1,5 +1,6 @@
 package dev.linkvault.cli;
 
+import dev.linkvault.Units;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.linkvault.UserError;

@@ -32,15 +32,23 @@ public final class Differ {
         void change(Change c) throws IOException;
     }
 
+    private final boolean scratchInRepository;
+
     public Differ(Repository repo) {
+        this(repo, true);
+    }
+
+    /** {@code scratchInRepository} false: the work file goes to the system's temporary folder (a server never writes in the repository). */
+    public Differ(Repository repo, boolean scratchInRepository) {
         this.repo = repo;
+        this.scratchInRepository = scratchInRepository;
     }
 
     public Totals diff(String a, String b, RelPath base, Listener out) throws IOException {
         String nameA = repo.completeSnapshot(a).name();
         String nameB = repo.completeSnapshot(b).name();
         // .data/tmp where it can be written (every writer empties it), else the system's temporary folder
-        Path file = Files.isDirectory(repo.tmpDir()) && Files.isWritable(repo.tmpDir())
+        Path file = scratchInRepository && Files.isDirectory(repo.tmpDir()) && Files.isWritable(repo.tmpDir())
                 ? Files.createTempFile(repo.tmpDir(), "diff-", ".sqlite") : Files.createTempFile("linkvault-diff-", ".sqlite");
         Connection db = null;
         long[] t = new long[6];

@@ -99,7 +99,11 @@ public final class Dumper {
     }
 
     /** Copies a tree file, checking it against the manifest's SHA-1; a mismatch stops the dump. */
-    private static void copyChecked(Path file, Manifest.Item item, OutputStream out) throws IOException {
+    /**
+     * Copies a snapshot file to {@code out}, checking it against its SHA-1 while copying; a
+     * damaged or missing one is a {@link UserError} once its bytes have been written.
+     */
+    public static void copyChecked(Path file, Manifest.Item item, OutputStream out) throws IOException {
         MessageDigest sha1 = dev.linkvault.Digests.of("SHA-1");
         long n = 0;
         try (InputStream in = Files.newInputStream(file)) {

@@ -1,12 +1,12 @@
-package dev.linkvault.cli;
+package dev.linkvault;
 
 import java.util.Locale;
 
 /** Human-readable figures for terminal output. */
-final class Units {
+public final class Units {
     private Units() {}
 
-    static String bytes(long n) {
+    public static String bytes(long n) {
         if (n < 1000) {
             return n + " B";
         }
@@ -20,11 +20,11 @@ final class Units {
         return String.format(Locale.ROOT, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, units[i]);
     }
 
-    static String count(long n) {
+    public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
-    static String duration(long millis) {
+    public static String duration(long millis) {
         if (millis < 10_000) {
             return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
         }
