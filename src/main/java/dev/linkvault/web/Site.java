@@ -124,8 +124,7 @@ final class Site {
                 b.append(chart(done));
             }
             var st = stats;
-            b.append("<section id=\"store\"><h2>Repository</h2><p>").append(h(root.toString())).append(": ")
-                    .append(all.size()).append(" snapshots, ")
+            b.append("<section id=\"store\"><h2>Repository</h2><p>").append(all.size()).append(" snapshots, ")
                     .append(st == null ? "size being counted" : Units.bytes(st.storedBytes()) + " stored in "
                             + Units.count(st.blobs()) + " blobs, " + Units.bytes(st.logicalBytes())
                             + " without deduplication").append("</p></section>");
@@ -196,7 +195,7 @@ final class Site {
             total += s.newBytes();
             cumulative[i] = total;
         }
-        double bw = (double) w / n;
+        double bw = Math.min(48, (double) w / n);
         StringBuilder svg = new StringBuilder("<section id=\"growth\"><h2>Stored bytes over time</h2>"
                 + "<svg class=\"chart\" viewBox=\"0 0 " + w + " " + (hgt + 20) + "\" role=\"img\" aria-label=\"new bytes per"
                 + " snapshot and stored bytes\">");

@@ -811,4 +811,53 @@ class CliTest {
         assertEquals(2, other.code());
         assertEquals("linkvault: no completion for shell 'tcsh'; give bash, zsh or fish", other.err().strip());
     }
+
+    @Test
+    void serveListensOnLoopbackAndRefusesTheNetworkWithoutUsers() throws Exception {
+        lv("init", vault.toString());
+        assertEquals(0, lv("-c", config.toString(), "snapshot", "--name", "s1").code());
+        Cli open = lv("-c", config.toString(), "serve", "--listen", "0.0.0.0:0");
+        assertEquals(2, open.code(), open.toString());
+        assertEquals(1, open.err().strip().lines().count(), open.err());
+        assertTrue(open.err().contains("would let anyone on the network read the vault; give --auth-file FILE"), open.err());
+        Cli bad = lv("-c", config.toString(), "serve", "--listen", "localhost");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--listen localhost is not HOST:PORT"), bad.err());
+
+        Path users = dir.resolve("etc/web-users");
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("a long secret\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Cli add = lv("serve", "--add-user", "bob", "--auth-file", users.toString());
+            assertEquals(0, add.code(), add.toString());
+            assertTrue(add.out().contains("user bob saved in " + users), add.out());
+        } finally {
+            System.setIn(stdin);
+        }
+        assertTrue(Files.readString(users).contains("\nbob:$2y$12$"), Files.readString(users));
+
+        java.util.concurrent.atomic.AtomicReference<Cli> served = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(() -> served.set(lv("-c", config.toString(), "serve", "--listen", "127.0.0.1:0",
+                "--auth-file", users.toString())));
+        t.start();
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (ServeCommand.running == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        dev.linkvault.web.WebServer server = ServeCommand.running;
+        assertTrue(server != null, "the server started");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/snapshots"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("bob:a long secret".getBytes()))
+                .build();
+        var r = http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains(">s1<"), r.body());
+        int port = server.port();
+        server.close();
+        t.join(10_000);
+        assertEquals(0, served.get().code(), served.get().toString());
+        assertTrue(served.get().out().startsWith("serving " + vault + " at http://127.0.0.1:" + port + "/"),
+                served.get().out());
+    }
 }
