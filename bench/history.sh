@@ -16,7 +16,7 @@ work="${BENCH_DIR:-$here/work}/history"
 lv="$top/bin/linkvault"
 (cd "$top" && mvn -q -DskipTests package && mvn -q test-compile && mvn -q dependency:build-classpath -Dmdep.outputFile="$work.cp" >/dev/null)
 rm -rf "$work"; mkdir -p "$work"
-farm() { java -cp "$top/target/classes:$top/target/test-classes:$(cat "$work.cp")" dev.linkvault.bench.ManifestFarm "$@" 2>/dev/null; }
+farm() { java -cp "$top/target/classes:$top/target/test-classes:$(cat "$work.cp")" dev.linkvault.bench.ManifestFarm "$@" 2>/dev/null >/dev/null; }
 farm "$work/few" "$files" 3
 farm "$work/many" "$files" "$many"
 cp -a "$work/few" "$work/few-noindex"; rm "$work"/few-noindex/.linkvault/manifests/*.idx

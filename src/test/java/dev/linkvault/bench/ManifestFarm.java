@@ -17,15 +17,17 @@ import java.time.Instant;
  * (the end line with their own summary) and their own index, which is what the writer would have
  * written for the same lines, in a fraction of the time.
  *
- * <p>Usage: ManifestFarm REPO FILES SNAPSHOTS
+ * <p>Usage: ManifestFarm REPO FILES SNAPSHOTS [FILES_PER_FOLDER (default 100)]; prints the changing file's path.
  */
 public final class ManifestFarm {
     public static void main(String[] args) throws Exception {
         Path repoDir = Path.of(args[0]);
         int files = Integer.parseInt(args[1]);
         int snapshots = Integer.parseInt(args[2]);
+        int per = args.length > 3 ? Integer.parseInt(args[3]) : 100;
         Repository.init(repoDir);
         int tracked = Math.min(files - 1, 505050);
+        System.out.println(dirOf(tracked, per) + "/f" + pad(tracked, 7) + ".bin");
         try (Repository repo = Repository.openForWriting(repoDir, "bench", true)) {
             Instant day0 = Instant.parse("2026-01-01T03:00:00Z");
             Path groupFirst = null;
@@ -37,7 +39,7 @@ public final class ManifestFarm {
                 SnapshotSummary summary = new SnapshotSummary(name, started.toString(), started.plusSeconds(60).toString(),
                         60_000, files, files / 100 + files / 10000 + 1, 0, 4_000L * files, 0, 0, 0, 0, 0, false, false, null);
                 if (s % 30 == 0) {
-                    write(tmp, files, tracked, s, started, summary);
+                    write(tmp, files, per, tracked, s, started, summary);
                     groupFirst = repo.manifest(name);
                 } else {
                     copyWithSummary(groupFirst, tmp, summary);
@@ -51,18 +53,22 @@ public final class ManifestFarm {
         }
     }
 
-    private static void write(Path tmp, int files, int tracked, int s, Instant started, SnapshotSummary summary)
+    private static String dirOf(int i, int per) {
+        return "src/d" + pad(i / (per * 100), 3) + "/e" + pad(i / per % 100, 3);
+    }
+
+    private static void write(Path tmp, int files, int per, int tracked, int s, Instant started, SnapshotSummary summary)
             throws java.io.IOException {
         try (Manifest.Writer w = new Manifest.Writer(tmp)) {
             Instant old = Instant.parse("2025-06-01T12:00:00Z");
             w.item(new Manifest.Item(Manifest.Type.DIR, 0755, 0, old, null, "src", null));
             for (int i = 0; i < files; i++) {
-                String d = "src/d" + pad(i / 10000, 3);
-                String e = d + "/e" + pad(i / 100 % 100, 3);
-                if (i % 10000 == 0) {
+                String e = dirOf(i, per);
+                String d = e.substring(0, e.lastIndexOf('/'));
+                if (i % (per * 100) == 0) {
                     w.item(new Manifest.Item(Manifest.Type.DIR, 0755, 0, old, null, d, null));
                 }
-                if (i % 100 == 0) {
+                if (i % per == 0) {
                     w.item(new Manifest.Item(Manifest.Type.DIR, 0755, 0, old, null, e, null));
                 }
                 int version = i == tracked ? s / 30 : 0;
