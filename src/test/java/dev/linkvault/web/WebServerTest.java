@@ -267,4 +267,45 @@ class WebServerTest {
         }
         assertEquals(before, after);
     }
+
+    @Test
+    void withACertificateAndKeyItSpeaksHttps() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process p;
+        try {
+            p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(),
+                    "-out", cert.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("needs openssl to make a test certificate");
+            return;
+        }
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor(), "openssl made a certificate");
+        try (WebServer tls = new WebServer(vault.vault, new WebServer.Options("127.0.0.1", 0, null,
+                new Tls.Files(cert, key)))) {
+            tls.start();
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            try (var in = Files.newInputStream(cert)) {
+                trust.setCertificateEntry("test", java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(in));
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            HttpClient https = HttpClient.newBuilder().sslContext(ctx).build();
+            HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tls.port()
+                    + "/raw/s2/docs/notes.txt")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertEquals(WebFixture.V2, r.body());
+        }
+        Files.writeString(key, "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+        UserError wrongKey = assertThrows(UserError.class, () -> new WebServer(vault.vault,
+                new WebServer.Options("127.0.0.1", 0, null, new Tls.Files(cert, key))));
+        assertTrue(wrongKey.getMessage().contains("openssl pkcs8 -topk8 -nocrypt"), wrongKey.getMessage());
+    }
 }
