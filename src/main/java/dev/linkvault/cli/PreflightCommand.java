@@ -97,6 +97,7 @@ final class PreflightCommand implements Callable<Integer> {
                         top.out.println("  errors     " + Units.count(r.errors()) + " entries cannot be stored, e.g.:");
                         r.errorExamples().forEach(e -> top.out.println("               " + e));
                     }
+                    r.warnings().forEach(w -> top.out.println("  warning    " + w));
                     if (r.refusedNames() > 0) {
                         top.out.println("  names      " + Units.count(r.refusedNames()) + " that a Windows/SMB/exFAT"
                                 + " target refuses (fine in the repository; export with --sanitize-names), e.g.:");

@@ -37,7 +37,8 @@ public final class ConfigLoader {
     private static final Set<String> S3_KEYS = Set.of("endpoint", "region", "bucket", "path-style", "access-key-env",
             "access-key-file", "secret-key-env", "secret-key-file", "object-prefix", "multibucket", "num-buckets",
             "sse-c-key-env", "sse-c-key-file");
-    private static final Set<String> MAPPING_KEYS = Set.of("user", "storage-id", "path", "as", "exclude-mimetypes",
+    private static final Set<String> MAPPING_KEYS = Set.of("user", "storage-id", "groupfolder", "groupfolder-id",
+            "groupfolders", "part", "path", "as", "exclude-mimetypes",
             "exclude-mimetype-ids", "include", "ignore");
 
     private final Path file;
@@ -305,8 +306,39 @@ public final class ConfigLoader {
                 }
                 storage = m.get("storage-id").asLong();
             }
-            if ((user == null) == (storage == null)) {
-                throw fail(here, "give either user (a Nextcloud user id) or storage-id");
+            String groupfolder = m.has("groupfolder") ? text(m, "groupfolder", here) : null;
+            Long groupfolderId = null;
+            if (m.has("groupfolder-id")) {
+                if (!m.get("groupfolder-id").isIntegralNumber()) {
+                    throw fail(here + ".groupfolder-id", "must be the numeric folder_id of oc_group_folders");
+                }
+                groupfolderId = m.get("groupfolder-id").asLong();
+            }
+            boolean all = false;
+            if (m.has("groupfolders")) {
+                if (!"all".equals(m.get("groupfolders").asText())) {
+                    throw fail(here + ".groupfolders", "the one value is 'all' (each group folder under <as>/<mount point>)");
+                }
+                all = true;
+            }
+            int kinds = (user != null ? 1 : 0) + (storage != null ? 1 : 0) + (groupfolder != null ? 1 : 0)
+                    + (groupfolderId != null ? 1 : 0) + (all ? 1 : 0);
+            if (kinds != 1) {
+                throw fail(here, "give one of user (a Nextcloud user id), storage-id, groupfolder (a mount point),"
+                        + " groupfolder-id, or groupfolders: all");
+            }
+            boolean group = groupfolder != null || groupfolderId != null || all;
+            String part = m.has("part") ? m.get("part").asText() : "files";
+            if (!group && m.has("part")) {
+                throw fail(here + ".part", "is for group folders; for a user's trash or versions give path: files_trashbin/"
+                        + " or files_versions/");
+            }
+            if (!java.util.List.of("files", "trash", "versions").contains(part)) {
+                throw fail(here + ".part", "'" + part + "': give files (default), trash or versions");
+            }
+            if (group && m.has("path")) {
+                throw fail(here + ".path", "a group folder's place is found in the database; use part: trash or"
+                        + " part: versions for those, and include/ignore to narrow it");
             }
             String path = m.has("path") ? m.get("path").asText() : "files/";
             if (!path.isEmpty() && !path.endsWith("/")) {
@@ -327,7 +359,7 @@ public final class ConfigLoader {
                 }
             }
             out.add(new SourceConfig.Mapping(user, storage, path, as, strings(m, "exclude-mimetypes", here),
-                    List.copyOf(ids), include, ignore));
+                    List.copyOf(ids), include, ignore, groupfolder, groupfolderId, all, part));
         }
         return List.copyOf(out);
     }

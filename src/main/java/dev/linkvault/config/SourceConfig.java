@@ -65,8 +65,23 @@ public sealed interface SourceConfig {
      * @param storageId a numeric storage id, or null when {@code user} names the storage
      * @param path      the prefix inside the storage, ending in '/' (default {@code files/})
      */
+    /**
+     * One tree of a Nextcloud: a user's or a storage's below {@code path}, or a group folder's
+     * ({@code groupfolder} by mount point, {@code groupfolderId}, or every one with
+     * {@code allGroupfolders}; {@code part} is files, trash or versions).
+     */
     record Mapping(String user, Long storageId, String path, String as, List<String> excludeMimetypes,
-                   List<Long> excludeMimetypeIds, List<String> include, List<String> ignore) {}
+                   List<Long> excludeMimetypeIds, List<String> include, List<String> ignore, String groupfolder,
+                   Long groupfolderId, boolean allGroupfolders, String part) {
+        public Mapping(String user, Long storageId, String path, String as, List<String> excludeMimetypes,
+                       List<Long> excludeMimetypeIds, List<String> include, List<String> ignore) {
+            this(user, storageId, path, as, excludeMimetypes, excludeMimetypeIds, include, ignore, null, null, false, "files");
+        }
+
+        public boolean isGroupfolder() {
+            return groupfolder != null || groupfolderId != null || allGroupfolders;
+        }
+    }
 
     /** A secret named by where to find it (environment variable or file), never by its value. */
     record Secret(String env, Path file) {

@@ -36,7 +36,7 @@ public final class Preflight {
      */
     public record SourceReport(String name, long dirs, long files, long bytes, long errors, long notes, long toRead,
                                long toReadBytes, long refusedNames, List<String> refusedExamples,
-                               List<String> errorExamples, int workers, String workersReason) {}
+                               List<String> errorExamples, int workers, String workersReason, List<String> warnings) {}
 
     private Preflight() {}
 
@@ -88,6 +88,7 @@ public final class Preflight {
         long[] n = new long[8];
         List<String> refused = new ArrayList<>();
         List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         source.scan(new Sink() {
             @Override
             public void entry(Entry e) {
@@ -127,10 +128,15 @@ public final class Preflight {
             public void note(List<String> path, String message) {
                 n[4]++;
             }
+
+            @Override
+            public void warning(List<String> path, String message) {
+                warnings.add(RelPath.display(path) + ": " + message);
+            }
         });
         String[] w = suggestWorkers(sourceType, readsFrom);
         return new SourceReport(source.name(), n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], refused, errors,
-                Integer.parseInt(w[0]), w[1]);
+                Integer.parseInt(w[0]), w[1], List.copyOf(warnings));
     }
 
     /** A worker count and the reason for it, from where the bytes are read. */

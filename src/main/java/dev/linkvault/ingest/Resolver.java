@@ -107,6 +107,11 @@ final class Resolver {
                     + ") as a different stored content; both are kept, this one as blob " + put.id();
         } else if (!unchanged) {
             warning = "changed while being read; stored as read, it will be read again next run";
+        } else if (put.size() != e.size()) {
+            // the bytes arrived whole (their length is what the server announced), so what lists the
+            // file is behind: a Nextcloud row left stale by a version restore (owncloud/files_primary_s3#686)
+            warning = "the source lists " + e.size() + " bytes but the content has " + put.size()
+                    + " (its listing is stale: for Nextcloud the oc_filecache row); stored as read";
         } else if (e.knownSha1() != null && put.size() > 0 && !e.knownSha1().equals(put.id().sha1())) {
             warning = "the source's checksum is stale (it says SHA-1 " + e.knownSha1() + ", the content read has "
                     + put.id().sha1() + "); stored as read";

@@ -253,7 +253,7 @@ public final class Snapshotter {
 
         record Failed(String path, String message) implements Outcome {}
 
-        record Noted(String path, String message) implements Outcome {}
+        record Noted(String path, String message, Severity severity) implements Outcome {}
 
         /** Not worked on: the run is stopping for a reason it reports once. */
         record Skipped() implements Outcome {}
@@ -358,7 +358,13 @@ public final class Snapshotter {
                 @Override
                 public void note(List<String> path, String message) {
                     putUninterruptibly(CompletableFuture.completedFuture(
-                            new Outcome.Noted(RelPath.display(path), message)));
+                            new Outcome.Noted(RelPath.display(path), message, Severity.NOTE)));
+                }
+
+                @Override
+                public void warning(List<String> path, String message) {
+                    putUninterruptibly(CompletableFuture.completedFuture(
+                            new Outcome.Noted(RelPath.display(path), message, Severity.WARNING)));
                 }
             };
         }
@@ -461,6 +467,9 @@ public final class Snapshotter {
             if (o instanceof Outcome.Done d) {
                 Manifest.Item it = d.item();
                 manifest.item(it);
+                if (d.entry() != null && d.entry().mark() != null) {
+                    manifest.note(it.path(), d.entry().mark());
+                }
                 switch (it.type()) {
                     case DIR -> counters.dirs.incrementAndGet();
                     case SYMLINK -> counters.symlinks.incrementAndGet();
@@ -479,7 +488,7 @@ public final class Snapshotter {
                 manifest.error(f.path(), f.message());
                 listener.problem(Severity.ERROR, f.path(), f.message());
             } else if (o instanceof Outcome.Noted n) {
-                listener.problem(Severity.NOTE, n.path(), n.message());
+                listener.problem(n.severity(), n.path(), n.message());
             }
         }
 

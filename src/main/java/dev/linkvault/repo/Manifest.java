@@ -58,6 +58,9 @@ public final class Manifest {
         void item(Item item) throws IOException;
 
         default void error(String path, String message) throws IOException {}
+
+        /** A note kept about the path of the line before (for example: encrypted by the source). */
+        default void note(String path, String message) throws IOException {}
     }
 
     /** Streams a manifest and returns its summary; fails on a manifest that is cut short. */
@@ -91,6 +94,10 @@ public final class Manifest {
                 visitor.error(unescape(f[1]), unescape(f[2]));
                 return;
             }
+            if (f[0].equals("N")) {
+                visitor.note(unescape(f[1]), unescape(f[2]));
+                return;
+            }
             Type t = Type.of(f[0].charAt(0));
             visitor.item(new Item(t, Integer.parseInt(f[1], 8), Long.parseLong(f[2]), Instant.parse(f[3]),
                     f[4].equals("-") ? null : f[4], unescape(f[5]), t == Type.SYMLINK ? unescape(f[6]) : null));
@@ -101,7 +108,7 @@ public final class Manifest {
 
     /** The path a line is about (escaped as written), or null for the header and the end line. */
     static String linePath(String line) {
-        if (line.startsWith("!\t")) {
+        if (line.startsWith("!\t") || line.startsWith("N\t")) {
             int end = line.indexOf('\t', 2);
             return end < 0 ? null : line.substring(2, end);
         }
@@ -244,6 +251,18 @@ public final class Manifest {
                 line.tab();
                 escape(it.target(), line);
             }
+            line.write('\n');
+            inBlock += line.drainTo(out);
+        }
+
+        /** A note about the path just written (an {@code N} line), kept with it. */
+        public void note(String path, String message) throws IOException {
+            line.start();
+            line.write('N');
+            line.tab();
+            escape(path, line);
+            line.tab();
+            escape(message, line);
             line.write('\n');
             inBlock += line.drainTo(out);
         }

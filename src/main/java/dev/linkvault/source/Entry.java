@@ -21,9 +21,20 @@ public record Entry(
         String fingerprint,
         String knownSha1,
         String linkTarget,
-        Content content) {
+        Content content,
+        String mark) {
 
     public enum Type { FILE, DIR, SYMLINK }
+
+    public Entry(List<String> path, Type type, long size, Instant mtime, int mode, String key, String fingerprint,
+                 String knownSha1, String linkTarget, Content content) {
+        this(path, type, size, mtime, mode, key, fingerprint, knownSha1, linkTarget, content, null);
+    }
+
+    /** This entry with a note the manifest keeps beside its line (an {@code N} line: an encrypted content). */
+    public Entry withMark(String note) {
+        return new Entry(path, type, size, mtime, mode, key, fingerprint, knownSha1, linkTarget, content, note);
+    }
 
     public static Entry dir(List<String> path, Instant mtime, int mode) {
         return new Entry(path, Type.DIR, 0, mtime, mode, null, null, null, null, null);

@@ -12,4 +12,9 @@ public interface Sink {
 
     /** Something was left out on purpose (a socket, a device): said once, not an error. */
     void note(List<String> path, String message);
+
+    /** Something a user must know about what is stored (encrypted contents): said once, not an error. */
+    default void warning(List<String> path, String message) {
+        note(path, message);
+    }
 }

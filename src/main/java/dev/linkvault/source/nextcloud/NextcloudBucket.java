@@ -361,6 +361,11 @@ final class NextcloudBucket implements AutoCloseable {
             if (n > 0) {
                 watched.bytes.addAndGet(n);
             }
+            if (n < 0 && watched.length != Long.MAX_VALUE && watched.bytes.get() != watched.length) {
+                // fewer (or more) bytes than the server announced: never stored, tried again
+                throw new TransferException("download of " + what + " broke off: " + watched.bytes.get() + " of the "
+                        + watched.length + " bytes the server announced", null);
+            }
             if (expected == null) {
                 return n;
             }

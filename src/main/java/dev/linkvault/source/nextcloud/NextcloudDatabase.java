@@ -25,12 +25,24 @@ import org.sqlite.SQLiteConfig;
 final class NextcloudDatabase {
     private final SourceConfig.Nextcloud config;
 
-    /** A mapping resolved against the database: which storage, which bucket. */
-    record Target(SourceConfig.Mapping mapping, long storage, String bucket, PathFilter filter) {}
+    /**
+     * A mapping resolved against the database: which storage, which bucket, the rows below which
+     * {@code prefix} (ending in {@code /}, or '' for the whole storage), placed below which folders
+     * of the snapshot ({@code under}: the mapping's {@code as}, and for {@code groupfolders: all}
+     * the mount point's names too). {@code rootMtime}: the mtime of the row of the prefix itself,
+     * or null when there is none (a group folder that never had a file).
+     */
+    record Target(SourceConfig.Mapping mapping, long storage, String bucket, PathFilter filter, String prefix,
+                  List<String> under, Long rootMtime) {
+        /** Part of a {@code groupfolders: all} mapping: one of several trees below the same top folder. */
+        boolean shared() {
+            return under.size() > 1;
+        }
+    }
 
     /** One row of oc_filecache below a mapping's prefix. */
     record Row(long fileid, String path, String mimetype, long size, long mtime, String etag, String checksum,
-               long mimetypeId) {}
+               long mimetypeId, boolean encrypted) {}
 
     /** Receives rows as they stream. */
     interface RowVisitor {
@@ -105,7 +117,13 @@ final class NextcloudDatabase {
             }
             List<Target> out = new ArrayList<>();
             for (SourceConfig.Mapping m : config.mappings()) {
-                out.add(new Target(m, storageOf(c, m), bucketOf(c, m), PathFilter.of(m.include(), m.ignore())));
+                if (m.isGroupfolder()) {
+                    out.addAll(new Groupfolders(this, config).targets(c, m));
+                } else {
+                    long storage = storageOf(c, m);
+                    out.add(new Target(m, storage, bucketOf(c, m), PathFilter.of(m.include(), m.ignore()), m.path(),
+                            List.of(m.as()), rootMtime(c, storage, m.path())));
+                }
             }
             c.rollback();
             return out;
@@ -183,11 +201,23 @@ final class NextcloudDatabase {
         return "replace(f.path, '/', char(1))";
     }
 
+    /** The mtime of the row of {@code prefix} itself (the storage's root row for ''), or null when it has none. */
+    Long rootMtime(Connection c, long storage, String prefix) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT mtime FROM " + table("filecache")
+                + " WHERE storage = ? AND path = ?")) {
+            ps.setLong(1, storage);
+            ps.setString(2, prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
     /** Streams the rows of one mapping (its root row first, when there is one). */
     void rows(Connection c, Target t, RowVisitor visitor) throws SQLException, InterruptedException {
-        String prefix = t.mapping().path();
+        String prefix = t.prefix();
         String root = prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
-        String sql = "SELECT f.fileid, f.path, m.mimetype, f.size, f.mtime, f.etag, f.checksum, f.mimetype FROM "
+        String sql = "SELECT f.fileid, f.path, m.mimetype, f.size, f.mtime, f.etag, f.checksum, f.mimetype, f.encrypted FROM "
                 + table("filecache")
                 + " f JOIN " + table("mimetypes") + " m ON m.id = f.mimetype WHERE f.storage = ? AND (f.path = ? OR f.path"
                 + " LIKE ? ESCAPE '!') ORDER BY " + depthFirstOrder();
@@ -199,7 +229,7 @@ final class NextcloudDatabase {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     visitor.row(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
-                            rs.getString(6), rs.getString(7), rs.getLong(8)));
+                            rs.getString(6), rs.getString(7), rs.getLong(8), rs.getLong(9) != 0));
                 }
             }
         }
@@ -225,6 +255,10 @@ final class NextcloudDatabase {
             }
         }
         return found;
+    }
+
+    static String md5Hex(String s) {
+        return md5(s);
     }
 
     static String likeEscape(String s) {

@@ -93,22 +93,76 @@ public final class NextcloudSource implements Source {
             check();
         }
         try (Connection c = db.connect()) {
+            TreeFilter tree = null;
+            String sharedTop = null;
+            java.util.Set<List<String>> made = new java.util.HashSet<>();
+            Map<String, long[]> encrypted = new java.util.LinkedHashMap<>();
             for (NextcloudDatabase.Target t : targets) {
-                TreeFilter tree = new TreeFilter(t.filter(), sink);
-                db.rows(c, t, row -> {
-                    Entry e = entry(t, row);
-                    if (e == null) {
-                        return;
+                List<String> under = t.under();
+                if (!t.shared() || !under.get(0).equals(sharedTop)) {
+                    if (tree != null) {
+                        tree.finish();
                     }
-                    if (e.path().size() == 1) {
-                        tree.top(e);
-                    } else if (e.type() == Entry.Type.DIR) {
-                        tree.dir(e);
+                    tree = new TreeFilter(t.filter(), sink);
+                    sharedTop = t.shared() ? under.get(0) : null;
+                    made.clear();
+                    if (t.shared()) {
+                        tree.top(Entry.dir(List.of(under.get(0)), Instant.EPOCH, 0755)); // groupfolders: all
+                    }
+                }
+                if (t.shared()) {
+                    // the folders of the mount point's names (a group folder may be mounted below another)
+                    for (int i = 2; i < under.size(); i++) {
+                        if (made.add(under.subList(0, i))) {
+                            tree.group(Entry.dir(List.copyOf(under.subList(0, i)), Instant.EPOCH, 0755));
+                        }
+                    }
+                }
+                if (t.rootMtime() == null) {
+                    // a group folder that never had a file: its folder all the same
+                    Entry root = Entry.dir(under, Instant.EPOCH, 0755);
+                    if (t.shared()) {
+                        tree.group(root);
                     } else {
-                        tree.leaf(e);
+                        tree.top(root);
                     }
-                });
+                }
+                made.add(under);
+                TreeFilter in = tree;
+                long[] count = encrypted.computeIfAbsent(t.mapping().as(), k -> new long[2]);
+                if (t.storage() >= 0) {
+                    db.rows(c, t, row -> {
+                        Entry e = entry(t, row);
+                        if (e == null) {
+                            return;
+                        }
+                        if (row.encrypted() && e.type() == Entry.Type.FILE) {
+                            count[0]++;
+                            count[1] += row.size();
+                        }
+                        if (e.path().size() == under.size()) {
+                            if (t.shared()) {
+                                in.group(e);
+                            } else {
+                                in.top(e);
+                            }
+                        } else if (e.type() == Entry.Type.DIR) {
+                            in.dir(e);
+                        } else {
+                            in.leaf(e);
+                        }
+                    });
+                }
+            }
+            if (tree != null) {
                 tree.finish();
+            }
+            for (Map.Entry<String, long[]> e : encrypted.entrySet()) {
+                if (e.getValue()[0] > 0) {
+                    sink.warning(List.of(e.getKey()), e.getValue()[0] + " files (" + e.getValue()[1] + " bytes) are"
+                            + " encrypted by Nextcloud's server-side encryption: stored as the ciphertext the bucket"
+                            + " holds, which only Nextcloud with its keys can read (spec/config.md, \"Encrypted files\")");
+                }
             }
             c.rollback();
         } catch (SQLException e) {
@@ -164,12 +218,11 @@ public final class NextcloudSource implements Source {
     }
 
     private Entry entry(NextcloudDatabase.Target t, NextcloudDatabase.Row row) {
-        String prefix = t.mapping().path();
+        String prefix = t.prefix();
         String root = prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
         Instant mtime = Instant.ofEpochSecond(row.mtime());
         String rel = row.path().equals(root) ? "" : row.path().substring(prefix.length());
-        List<String> parts = new ArrayList<>();
-        parts.add(t.mapping().as());
+        List<String> parts = new ArrayList<>(t.under());
         if (!rel.isEmpty()) {
             for (String p : rel.split("/", -1)) {
                 parts.add(p);
@@ -186,8 +239,10 @@ public final class NextcloudSource implements Source {
         String key = t.storage() + ":" + row.fileid();
         String fingerprint = row.etag() + ":" + row.size() + ":" + mtime.getEpochSecond();
         String objectKey = config.s3().objectPrefix() + row.fileid();
-        return Entry.file(parts, row.size(), mtime, 0644, key, fingerprint, sha1Of(row.checksum()),
+        Entry e = Entry.file(parts, row.size(), mtime, 0644, key, fingerprint, sha1Of(row.checksum()),
                 new ObjectContent(t.bucket(), objectKey));
+        return row.encrypted() ? e.withMark("encrypted by Nextcloud's server-side encryption: the bytes are its"
+                + " ciphertext, readable only by Nextcloud with its keys") : e;
     }
 
     private static boolean excluded(SourceConfig.Mapping m, String mimetype) {

@@ -39,7 +39,12 @@ final class NextcloudFixture {
 
     /** Creates the tables: the reference schema (SQLite), adapted to PostgreSQL or MariaDB. */
     static void createTables(Connection c, String url) throws Exception {
-        String ddl = schema().replaceAll("(?m)--.*$", "");
+        run(c, url, schema());
+    }
+
+    /** Runs SQLite DDL, adapted to the database of {@code url}. */
+    static void run(Connection c, String url, String sqliteDdl) throws Exception {
+        String ddl = sqliteDdl.replaceAll("(?m)--.*$", "");
         if (url.startsWith("jdbc:postgresql:")) {
             ddl = ddl.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY");
         } else if (url.startsWith("jdbc:mariadb:")) {
@@ -98,6 +103,89 @@ final class NextcloudFixture {
         file(c, s3, bucket, bob, "files/same-as-alice.txt", text, "the report", null, this.bob);
         s3.putObject(b -> b.bucket(bucket).key("urn:oid:999999"), RequestBody.fromString("no row for me"));
         c.commit();
+    }
+
+    /**
+     * The groupfolders app's tables (test resource groupfolders-schema.sql, facts in groupfolders.md)
+     * and three group folders: 'Team' jailed in the root storage from before the app's 2025
+     * migration (no storage_id), 'Projects/Alpha' jailed after it (storage_id set) and mounted below
+     * another name, 'Finance' in a storage of its own with its bucket recorded in oc_appconfig; with
+     * a trashed file and a version. And carol: an encrypted file and a row whose size is stale.
+     */
+    final Map<String, String> groupfolders = new LinkedHashMap<>();
+
+    void populateGroupfolders(Connection c, String url, S3Client s3, String bucket, String financeBucket) throws Exception {
+        try (var in = NextcloudFixture.class.getResourceAsStream("groupfolders-schema.sql")) {
+            run(c, url, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        long root = numericId(c, "object::store:amazon::" + bucket);
+        long dir = id(c, "SELECT id FROM oc_mimetypes WHERE mimetype = 'httpd/unix-directory'");
+        long text = id(c, "SELECT id FROM oc_mimetypes WHERE mimetype = 'text/plain'");
+        row(c, root, "", dir, 0, 1600000000, null);
+        row(c, root, "__groupfolders", dir, 0, 1600000000, null);
+        row(c, root, "__groupfolders/1", dir, 0, 1600000200, null);
+        row(c, root, "__groupfolders/1/Plans", dir, 0, 1600000201, null);
+        gfFile(c, s3, bucket, root, "__groupfolders/1/Plans/q1.txt", text, "Team/Plans/q1.txt", "team plan");
+        gfFile(c, s3, bucket, root, "__groupfolders/1/notes.txt", text, "Team/notes.txt", "team notes");
+        row(c, root, "__groupfolders/trash", dir, 0, 1600000000, null);
+        row(c, root, "__groupfolders/trash/1", dir, 0, 1600000000, null);
+        gfFile(c, s3, bucket, root, "__groupfolders/trash/1/old plan.txt.d1600000300", text, null, "trashed plan");
+        row(c, root, "__groupfolders/3", dir, 0, 1600000210, null);
+        gfFile(c, s3, bucket, root, "__groupfolders/3/alpha.txt", text, "Projects/Alpha/alpha.txt", "alpha");
+        long finance = storage(c, "object::groupfolder:2.amazon::" + financeBucket);
+        row(c, finance, "", dir, 0, 1600000000, null);
+        long financeRoot = row(c, finance, "files", dir, 0, 1600000220, null);
+        gfFile(c, s3, financeBucket, finance, "files/Budget 2026.txt", text, "Finance/Budget 2026.txt", "budget");
+        row(c, finance, "trash", dir, 0, 1600000000, null);
+        row(c, finance, "versions", dir, 0, 1600000000, null);
+        gfFile(c, s3, financeBucket, finance, "versions/" + 999 + "/1600000400", text, null, "old budget");
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO oc_group_folders(folder_id, mount_point, quota, acl) VALUES (1, 'Team', -3, 0)");
+            s.executeUpdate("INSERT INTO oc_group_folders(folder_id, mount_point, quota, acl, root_id, storage_id, options)"
+                    + " VALUES (2, 'Finance', -3, 0, " + financeRoot + ", " + finance + ", '{\"separate-storage\":true}')");
+            s.executeUpdate("INSERT INTO oc_group_folders(folder_id, mount_point, quota, acl, root_id, storage_id, options)"
+                    + " VALUES (3, 'Projects/Alpha', -3, 0, 0, " + root + ", '{}')");
+            s.executeUpdate("INSERT INTO oc_appconfig(appid, configkey, configvalue) VALUES ('groupfolders',"
+                    + " 'object_store_bucket_2', '" + financeBucket + "')");
+        }
+        long carol = storage(c, "object::user:carol");
+        row(c, carol, "", dir, 0, 1600000000, null);
+        row(c, carol, "files", dir, 0, 1600000001, null);
+        long secret = file(c, s3, bucket, carol, "files/secret.txt", text, "HBEGIN:oc_encryption_module:...ciphertext", null, null);
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE oc_filecache SET encrypted = 1, unencrypted_size = 6 WHERE fileid = " + secret);
+        }
+        long stale = file(c, s3, bucket, carol, "files/restored.txt", text, "the restored version", null, null);
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE oc_filecache SET size = 7 WHERE fileid = " + stale); // the row of the version before
+        }
+        c.commit();
+    }
+
+    private void gfFile(Connection c, S3Client s3, String bucket, long storage, String path, long mimetype, String shownAs,
+                        String content) throws Exception {
+        long id = row(c, storage, path, mimetype, content.getBytes("UTF-8").length, 1600000100, null);
+        s3.putObject(b -> b.bucket(bucket).key("urn:oid:" + id), RequestBody.fromString(content));
+        if (shownAs != null) {
+            groupfolders.put(shownAs, content);
+        }
+    }
+
+    private static long numericId(Connection c, String storageId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT numeric_id FROM oc_storages WHERE id = ?")) {
+            ps.setString(1, storageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static long id(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private long file(Connection c, S3Client s3, String bucket, long storage, String path, long mimetype, String content,

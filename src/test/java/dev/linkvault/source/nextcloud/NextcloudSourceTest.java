@@ -213,6 +213,83 @@ class NextcloudSourceTest {
         return paths;
     }
 
+    private static SourceConfig.Mapping groupfolder(String name, Long id, boolean all, String part, String as) {
+        return new SourceConfig.Mapping(null, null, "files/", as, List.of(), List.of(), List.of(), List.of(), name, id, all,
+                part);
+    }
+
+    /** The fixture's group folders, encrypted row and stale row; 'Finance' lives in a bucket of its own. */
+    private void withGroupfolders() throws Exception {
+        String finance = bucket + "-gf2";
+        direct.createBucket(b -> b.bucket(finance));
+        try (Connection c = DriverManager.getConnection(dbUrl)) {
+            c.setAutoCommit(false);
+            fixture.populateGroupfolders(c, dbUrl, direct, bucket, finance);
+        }
+    }
+
+    @Test
+    void groupFoldersOfBothLayoutsBecomeFoldersOfTheSnapshot() throws Exception {
+        withGroupfolders();
+        Snapshotter.Result r = snapshot("gf", config("oc_", bucket, List.of(groupfolder("Team", null, false, "files", "team"),
+                groupfolder(null, 2L, false, "files", "finance"), groupfolder(null, null, true, "files", "groups"))));
+        Path tree = dir.resolve("vault/snapshots/gf");
+        assertEquals("team plan", Files.readString(tree.resolve("team/Plans/q1.txt")), "jailed, from before the 2025 migration");
+        assertEquals("team notes", Files.readString(tree.resolve("team/notes.txt")));
+        assertEquals("budget", Files.readString(tree.resolve("finance/Budget 2026.txt")), "a storage and a bucket of its own");
+        for (Map.Entry<String, String> e : fixture.groupfolders.entrySet()) {
+            assertEquals(e.getValue(), Files.readString(tree.resolve("groups").resolve(e.getKey())), "all: " + e.getKey());
+        }
+        assertEquals(Instant.ofEpochSecond(1600000200), Files.getLastModifiedTime(tree.resolve("team")).toInstant(),
+                "the group folder's own row");
+        assertFalse(Files.exists(tree.resolve("team/trash")) || Files.exists(tree.resolve("groups/Team/old plan.txt.d1600000300")),
+                "no trash unless asked");
+        List<String> paths = manifestPaths("gf");
+        assertEquals(List.of("groups", "groups/Finance", "groups/Finance/Budget 2026.txt", "groups/Projects",
+                "groups/Projects/Alpha", "groups/Projects/Alpha/alpha.txt", "groups/Team"),
+                paths.subList(paths.indexOf("groups"), paths.indexOf("groups/Team") + 1), "mount points in name order");
+        assertEquals(0, r.summary().errors(), problems.toString());
+        assertTrue(ManifestIndexCheck.sorted(repo.manifest("gf")), "each top folder's lines in order, so the index seeks");
+    }
+
+    @Test
+    void aGroupFoldersTrashOrVersionsWhenAskedAndAnUnknownNameListsTheOnesThereAre() throws Exception {
+        withGroupfolders();
+        snapshot("parts", config("oc_", bucket, List.of(groupfolder("Team", null, false, "trash", "team-trash"),
+                groupfolder(null, 2L, false, "versions", "finance-versions"))));
+        Path tree = dir.resolve("vault/snapshots/parts");
+        assertEquals("trashed plan", Files.readString(tree.resolve("team-trash/old plan.txt.d1600000300")));
+        assertEquals("old budget", Files.readString(tree.resolve("finance-versions/999/1600000400")));
+        UserError unknown = assertThrows(UserError.class, () -> snapshot("x", config("oc_", bucket,
+                List.of(groupfolder("Marketing", null, false, "files", "m")))));
+        assertTrue(unknown.getMessage().contains("groupfolder 'Marketing' (mapping 'm') is not in oc_group_folders; the group"
+                + " folders are: 'Team' (id 1), 'Finance' (id 2), 'Projects/Alpha' (id 3)"), unknown.getMessage());
+    }
+
+    @Test
+    void encryptedRowsAreCountedOnceAndMarkedAndAStaleRowSizeIsAWarning() throws Exception {
+        withGroupfolders();
+        Snapshotter.Result r = snapshot("enc", config("oc_", bucket, List.of(user("carol", "files/", "carol"))));
+        assertEquals(1, problems.stream().filter(p -> p.startsWith("WARNING carol: 1 files (")
+                && p.contains("encrypted by Nextcloud's server-side encryption")).count(), problems.toString());
+        assertTrue(problems.contains("WARNING carol/restored.txt: the source lists 7 bytes but the content has 20 (its"
+                + " listing is stale: for Nextcloud the oc_filecache row); stored as read"), problems.toString());
+        assertEquals("the restored version", Files.readString(dir.resolve("vault/snapshots/enc/carol/restored.txt")));
+        List<String> notes = new ArrayList<>();
+        dev.linkvault.repo.Manifest.read(repo.manifest("enc"), new dev.linkvault.repo.Manifest.Visitor() {
+            @Override
+            public void item(dev.linkvault.repo.Manifest.Item item) {}
+
+            @Override
+            public void note(String path, String message) {
+                notes.add(path + ": " + message);
+            }
+        });
+        assertEquals(1, notes.size(), notes.toString());
+        assertTrue(notes.get(0).startsWith("carol/secret.txt: encrypted by Nextcloud's server-side encryption"), notes.toString());
+        assertEquals(2, r.summary().files());
+    }
+
     @Test
     void entriesComeDepthFirstFoldersFirstEvenForAFileMovedIntoANewerFolder() throws Exception {
         assertTrue(fixture.movedFileId > 0);
