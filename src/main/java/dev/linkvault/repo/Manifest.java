@@ -255,22 +255,19 @@ public final class Manifest {
             inBlock += line.drainTo(out);
         }
 
-        /** A note about the path just written (an {@code N} line), kept with it. */
+        /** A note about the path just written (an {@code N} line), kept with it in its member. */
         public void note(String path, String message) throws IOException {
-            line.start();
-            line.write('N');
-            line.tab();
-            escape(path, line);
-            line.tab();
-            escape(message, line);
-            line.write('\n');
-            inBlock += line.drainTo(out);
+            pathLine('N', path, message);
         }
 
         public void error(String path, String message) throws IOException {
             before(path);
+            pathLine('!', path, message);
+        }
+
+        private void pathLine(char code, String path, String message) throws IOException {
             line.start();
-            line.write('!');
+            line.write(code);
             line.tab();
             escape(path, line);
             line.tab();
