@@ -291,6 +291,56 @@ class NextcloudSourceTest {
     }
 
     @Test
+    void nextcloudCheckFindsOrphansMissingObjectsStaleSizesOldUploadsAndEncryptedRows() throws Exception {
+        withGroupfolders();
+        SourceConfig.Nextcloud cfg = config("oc_", bucket, List.of(user("alice", "files/", "alice"),
+                user("carol", "files/", "carol"), groupfolder(null, null, true, "files", "groups")));
+        NextcloudCheck.Report r = new NextcloudCheck(cfg, () -> S3Clients.create(cfg.s3(), 4),
+                Instant.parse("2026-11-21T03:00:00Z")).run(dir);
+        NextcloudCheck.MappingReport alice = r.mappings().get(0);
+        assertEquals("alice", alice.as());
+        assertEquals(1, alice.missing(), alice.toString());
+        assertTrue(alice.findings().contains(new NextcloudCheck.Finding("files/gone.txt", 9, "no object urn:oid:"
+                + fixture.goneFileId + " in bucket " + bucket)), alice.findings().toString());
+        assertEquals(1, alice.staleUploads(), "the .part of 2020");
+        assertEquals(0, alice.sizeDiffers());
+        NextcloudCheck.MappingReport carol = r.mappings().get(1);
+        assertEquals(1, carol.sizeDiffers(), carol.toString());
+        assertEquals(1, carol.encrypted());
+        assertEquals(0, r.mappings().get(2).missing() + r.mappings().get(2).sizeDiffers(), "the group folders are whole");
+        NextcloudCheck.BucketReport main = r.buckets().stream().filter(b -> b.bucket().equals(bucket)).findFirst().orElseThrow();
+        assertEquals(1, main.orphans(), "only the object no row of any storage has (bob's are his, unmapped): " + main);
+        assertEquals("urn:oid:999999", main.findings().get(0).where());
+        assertEquals(13, main.orphanBytes());
+        assertEquals(4, r.problems());
+        assertEquals(0, wire.count("GET object"), "nothing downloaded: " + wire);
+
+        // the same through the command line, as an admin runs it
+        Path yaml = dir.resolve("nc.yaml");
+        Repository.init(dir.resolve("vault2")); // the test holds vault's lock
+        Files.writeString(yaml, "repository: " + dir.resolve("vault2") + "\nsources:\n  - type: nextcloud\n    name: nc\n"
+                + "    database: {url: '" + dbUrl + "'}\n    s3: {endpoint: 'http://127.0.0.1:" + wire.port() + "', bucket: "
+                + bucket + ", path-style: true, access-key-file: " + dir.resolve("access") + ", secret-key-file: "
+                + dir.resolve("secret") + "}\n    mappings:\n      - {user: alice, as: alice}\n      - {user: carol, as: carol}\n");
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = dev.linkvault.cli.Main.run(new String[] {"-c", yaml.toString(), "nextcloud", "check"},
+                new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        assertEquals(1, code, out + "\n" + err);
+        assertTrue(out.toString().contains("  mapping alice: ") && out.toString().contains(": 1 without an object, 0 with another"
+                + " size than the object's, 1 uploads older than a day, 0 encrypted"), out.toString());
+        assertTrue(out.toString().contains("    files/restored.txt: the row says 7 bytes, the object urn:oid:"), out.toString());
+        assertTrue(out.toString().contains("  total: 1 rows without an object, 1 size mismatches, 1 orphan objects (13 B), 1 stale"
+                + " uploads, 1 encrypted rows"), out.toString());
+        java.io.StringWriter pre = new java.io.StringWriter();
+        java.io.StringWriter preErr = new java.io.StringWriter();
+        dev.linkvault.cli.Main.run(new String[] {"-c", yaml.toString(), "preflight"}, new java.io.PrintWriter(pre, true),
+                new java.io.PrintWriter(preErr, true));
+        assertTrue(pre.toString().contains("  warning    carol: 1 files (") && pre.toString().contains("are encrypted by"
+                + " Nextcloud's server-side encryption"), "preflight reports encrypted rows: " + pre + preErr);
+    }
+
+    @Test
     void entriesComeDepthFirstFoldersFirstEvenForAFileMovedIntoANewerFolder() throws Exception {
         assertTrue(fixture.movedFileId > 0);
         snapshot("s1", aliceAndBob());
