@@ -141,19 +141,44 @@ public final class SnapshotWriter {
      */
     public void finish() throws IOException {
         dirTimes.close();
+        // Each folder's sync waits on the disk; several at once keep it busy (a thousand folders one
+        // after another took 1.8 s of a 19 s re-run). Neither a sync nor a folder's own mtime
+        // changes another folder, so their order is free; all are done before this returns.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "linkvault-dirsync");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.List<java.util.concurrent.Future<?>> pending = new java.util.ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(dirTimesFile, StandardCharsets.UTF_8)) {
             String line;
             while ((line = r.readLine()) != null) {
                 String[] f = line.split("\t", 3);
                 Path d = RelPath.parse(Manifest.unescape(f[2])).under(root);
-                if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
-                    ch.force(true);
-                }
-                setTimes(d, Instant.ofEpochSecond(Long.parseLong(f[0]), Long.parseLong(f[1])));
+                Instant mtime = Instant.ofEpochSecond(Long.parseLong(f[0]), Long.parseLong(f[1]));
+                pending.add(pool.submit(() -> {
+                    if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                        return null;
+                    }
+                    try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
+                        ch.force(true);
+                    }
+                    setTimes(d, mtime);
+                    return null;
+                }));
             }
+            for (java.util.concurrent.Future<?> p : pending) {
+                try {
+                    p.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while syncing the snapshot's folders");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
         Files.delete(dirTimesFile);
     }
