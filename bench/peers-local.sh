@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# linkvault against restic, borg and rsync --link-dest on one generated tree of FILES small files
+# (default 100,000): first backup, unchanged re-run, re-run after 1% changed, restore of one file;
+# each tool's runs alternate with the others', RUNS rounds (default 3), medians; the floors cp -a
+# and cp -al in the same rounds. restic and borg without encryption or compression, as linkvault.
+# Usage: bench/peers-local.sh [FILES]      (bench/peers.sh installs the peers)   Writes RESULTS.md "peers".
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+top="$here/.."
+n="${1:-100000}"
+runs="${RUNS:-3}"
+work="${BENCH_DIR:-$here/work}/peers"
+lv="$top/bin/linkvault"
+for c in restic borg rsync; do command -v $c >/dev/null || { echo "no $c: run bench/peers.sh" >&2; exit 1; }; done
+[ -f "$top/target/linkvault.jar" ] || (cd "$top" && mvn -q -DskipTests package)
+declare -A t
+secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+add() { t[$1]="${t[$1]:-} $2"; }
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}'; }
+export RESTIC_PASSWORD=bench BORG_PASSPHRASE="" BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
+one=d005/e005/f0050505.bin
+for ((r = 0; r < runs; r++)); do
+  rm -rf "$work"; mkdir -p "$work"
+  python3 "$here/gen-tree.py" "$work/src" "$n"
+  printf 'repository: %s\nsources:\n  - {type: local, name: src, path: %s}\n' "$work/lv" "$work/src" > "$work/lv.yaml"
+  "$lv" init "$work/lv" >/dev/null
+  restic init --repo "$work/restic" >/dev/null
+  borg init -e none "$work/borg" >/dev/null 2>&1
+  sync; cat "$work/src"/*/*/* >/dev/null 2>&1 || true   # the tree in the page cache for everyone
+  add cpa "$(secs cp -a "$work/src" "$work/cp-a")"
+  add lv1 "$(secs "$lv" -c "$work/lv.yaml" snapshot --name s1)"
+  add restic1 "$(secs restic --repo "$work/restic" backup --compression off "$work/src")"
+  add borg1 "$(secs borg create --compression none "$work/borg::s1" "$work/src")"
+  add rsync1 "$(secs rsync -a "$work/src/" "$work/rsync/s1/")"
+  add cpal "$(secs cp -al "$work/cp-a" "$work/cp-al")"
+  add lv2 "$(secs "$lv" -c "$work/lv.yaml" snapshot --name s2)"
+  add restic2 "$(secs restic --repo "$work/restic" backup --compression off "$work/src")"
+  add borg2 "$(secs borg create --compression none "$work/borg::s2" "$work/src")"
+  add rsync2 "$(secs rsync -a --link-dest="$work/rsync/s1" "$work/src/" "$work/rsync/s2/")"
+  python3 - "$work/src" "$n" <<'PY'
+import os, sys, random
+root, n = sys.argv[1], int(sys.argv[2]); r = random.Random(7)
+for i in r.sample(range(n), n // 100):
+    p = os.path.join(root, "d%03d" % (i // 10000), "e%03d" % (i // 100 % 100), "f%05d.bin" % i)
+    with open(p, "ab") as f: f.write(b"changed\n")
+PY
+  add lv3 "$(secs "$lv" -c "$work/lv.yaml" snapshot --name s3)"
+  add restic3 "$(secs restic --repo "$work/restic" backup --compression off "$work/src")"
+  add borg3 "$(secs borg create --compression none "$work/borg::s3" "$work/src")"
+  add rsync3 "$(secs rsync -a --link-dest="$work/rsync/s2" "$work/src/" "$work/rsync/s3/")"
+  f=$(cd "$work/src" && ls d000/e000 | head -1); f="d000/e000/$f"
+  add lvr "$(secs "$lv" -c "$work/lv.yaml" restore "s3:src/$f" --to "$work/out-lv")"
+  add resticr "$(secs restic --repo "$work/restic" restore latest --target "$work/out-restic" --include "$work/src/$f")"
+  add borgr "$(cd "$work" && secs borg extract "$work/borg::s3" "${work#/}/src/$f")"
+  add cpr "$(secs cp "$work/rsync/s3/$f" "$work/out-cp")"
+done
+row() { echo "| $1 | $(median "${t[$2]}") | $(median "${t[$3]}") | $(median "${t[$4]}") | $(median "${t[$5]}") | $6 $(median "${t[$7]}") |"; }
+table=$(printf '%s\n' "| operation, $n files | linkvault s | restic s | borg s | rsync --link-dest s | floor s |" "|---|---|---|---|---|---|" \
+  "$(row "first backup" lv1 restic1 borg1 rsync1 "cp -a" cpa)" \
+  "$(row "unchanged re-run" lv2 restic2 borg2 rsync2 "cp -al" cpal)" \
+  "$(row "re-run after 1% changed" lv3 restic3 borg3 rsync3 "" cpal)" \
+  "| restore one file | $(median "${t[lvr]}") | $(median "${t[resticr]}") | $(median "${t[borgr]}") | | cp $(median "${t[cpr]}") |")
+echo "$table"
+. "$here/lib.sh"
+write_section "peers" "Measured $(date -u +%Y-%m-%d) by bench/peers-local.sh $n on $(nproc) cores (load $(cut -d' ' -f1-3 /proc/loadavg)),
+medians of $runs alternating rounds, each a fresh tree; $(restic version | head -1), $(borg --version), $(rsync --version | head -1 | cut -d' ' -f1-3).
+The re-run after 1% changed has no floor of its own (cp -al shown).
+
+$table"
+rm -rf "$work"
