@@ -26,6 +26,7 @@ for ((r = 0; r < runs; r++)); do
   "$lv" init "$work/lv" >/dev/null
   restic init --repo "$work/restic" >/dev/null
   borg init -e none "$work/borg" >/dev/null 2>&1
+  mkdir -p "$work/rsync"
   sync; cat "$work/src"/*/*/* >/dev/null 2>&1 || true   # the tree in the page cache for everyone
   add cpa "$(secs cp -a "$work/src" "$work/cp-a")"
   add lv1 "$(secs "$lv" -c "$work/lv.yaml" snapshot --name s1)"
