@@ -64,7 +64,7 @@ table=$(printf '%s\n' "| operation, $n files | linkvault s | restic s | borg s |
 echo "$table"
 . "$here/lib.sh"
 write_section "peers" "Measured $(date -u +%Y-%m-%d) by bench/peers-local.sh $n on $(nproc) cores (load $(cut -d' ' -f1-3 /proc/loadavg)),
-medians of $runs alternating rounds, each a fresh tree; $(restic version | head -1), $(borg --version), $(rsync --version | head -1 | cut -d' ' -f1-3).
+medians of $runs alternating rounds, each a fresh tree; $(restic version | head -1), $(borg --version), $(rsync --version | head -1 | awk '{print $1, $3}').
 The re-run after 1% changed has no floor of its own (cp -al shown).
 
 $table"
