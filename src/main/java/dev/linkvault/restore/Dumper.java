@@ -98,21 +98,30 @@ public final class Dumper {
         return new Result(files[0], true);
     }
 
-    /** Copies a tree file, checking it against the manifest's SHA-1; a mismatch stops the dump. */
     /**
-     * Copies a snapshot file to {@code out}, checking it against its SHA-1 while copying; a
-     * damaged or missing one is a {@link UserError} once its bytes have been written.
+     * Copies a snapshot file to {@code out}, checking it against its SHA-1, always one buffer
+     * behind: the last 256 kB go out only once the whole file matched, so a damaged file is never
+     * delivered whole (a web download ends short of its Content-Length). A damaged or missing
+     * file is a {@link UserError}.
      */
     public static void copyChecked(Path file, Manifest.Item item, OutputStream out) throws IOException {
         MessageDigest sha1 = dev.linkvault.Digests.of("SHA-1");
+        byte[] held = new byte[256 * 1024];
+        byte[] next = new byte[256 * 1024];
+        int heldLength = 0;
         long n = 0;
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[256 * 1024];
+        try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             int r;
-            while ((r = in.read(buf)) > 0) {
-                sha1.update(buf, 0, r);
-                out.write(buf, 0, r);
+            while ((r = in.readNBytes(next, 0, next.length)) > 0) {
+                sha1.update(next, 0, r);
                 n += r;
+                if (heldLength > 0) {
+                    out.write(held, 0, heldLength);
+                }
+                byte[] t = held;
+                held = next;
+                next = t;
+                heldLength = r;
             }
         } catch (java.nio.file.NoSuchFileException e) {
             throw new UserError(item.path() + " is missing from the snapshot tree; run verify");
@@ -121,6 +130,9 @@ public final class Dumper {
         if (n != item.size() || !BlobId.parse(item.blob()).sha1().equals(got)) {
             throw new UserError(item.path() + " is damaged in the snapshot (SHA-1 " + got + ", the manifest says "
                     + item.blob() + "): the bytes written are not the snapshot's; run verify");
+        }
+        if (heldLength > 0) {
+            out.write(held, 0, heldLength);
         }
     }
 

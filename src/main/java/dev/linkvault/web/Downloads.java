@@ -57,12 +57,17 @@ final class Downloads {
      */
     static Path onDisk(Repository repo, String snapshot, RelPath path) throws IOException {
         Path tree = repo.tree(snapshot);
-        Path f = path.under(tree);
-        if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
-                || !f.getParent().toRealPath().startsWith(tree.toRealPath())) {
+        Path f = inTree(tree, tree.toRealPath(), path);
+        if (f == null) {
             throw new Site.NotFound(snapshot + ":" + path + " is not a file in the snapshot's tree");
         }
         return f;
+    }
+
+    /** {@code path} under {@code tree} when it is a regular file whose folder resolves inside the tree, else null. */
+    private static Path inTree(Path tree, Path realTree, RelPath path) throws IOException {
+        Path f = path.under(tree);
+        return Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && f.getParent().toRealPath().startsWith(realTree) ? f : null;
     }
 
     /** A Content-Disposition value with the name in both forms (RFC 6266). */
@@ -95,8 +100,8 @@ final class Downloads {
                 e.setLastModifiedTime(FileTime.from(it.mtime()));
                 zip.putNextEntry(e);
                 if (it.type() == Manifest.Type.FILE) {
-                    Path f = p.under(tree);
-                    if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || !f.getParent().toRealPath().startsWith(realTree)) {
+                    Path f = inTree(tree, realTree, p);
+                    if (f == null) {
                         throw new IOException(it.path() + " is not a file in the snapshot's tree");
                     }
                     Dumper.copyChecked(f, it, zip);
@@ -104,41 +109,6 @@ final class Downloads {
                 zip.closeEntry();
             });
             zip.finish();
-        }
-    }
-
-    /**
-     * Copies a snapshot file to {@code out} checking its SHA-1, always one buffer behind: the
-     * last bytes go out only once the whole file matched, so a damaged file is never delivered
-     * whole (its response ends short of its Content-Length).
-     */
-    static void copyHoldingLast(Path file, Manifest.Item item, OutputStream out) throws IOException {
-        java.security.MessageDigest sha1 = dev.linkvault.Digests.of("SHA-1");
-        byte[] held = new byte[256 * 1024];
-        byte[] next = new byte[256 * 1024];
-        int heldLength = 0;
-        long n = 0;
-        try (java.io.InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            int r;
-            while ((r = in.readNBytes(next, 0, next.length)) > 0) {
-                sha1.update(next, 0, r);
-                n += r;
-                if (heldLength > 0) {
-                    out.write(held, 0, heldLength);
-                }
-                byte[] t = held;
-                held = next;
-                next = t;
-                heldLength = r;
-            }
-        }
-        String got = java.util.HexFormat.of().formatHex(sha1.digest());
-        if (n != item.size() || !dev.linkvault.repo.BlobId.parse(item.blob()).sha1().equals(got)) {
-            throw new IOException(item.path() + " is damaged in the snapshot (SHA-1 " + got + ", the manifest says "
-                    + item.blob() + "); run verify");
-        }
-        if (heldLength > 0) {
-            out.write(held, 0, heldLength);
         }
     }
 }
