@@ -20,6 +20,16 @@ public final class Units {
         return String.format(Locale.ROOT, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, units[i]);
     }
 
+    /** Permission bits as ls shows them: {@code rw-r--r--}. */
+    public static String permissions(int mode) {
+        String rwx = "rwxrwxrwx";
+        StringBuilder sb = new StringBuilder(9);
+        for (int i = 0; i < 9; i++) {
+            sb.append((mode & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
+        }
+        return sb.toString();
+    }
+
     public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }

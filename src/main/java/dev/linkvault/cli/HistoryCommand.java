@@ -119,7 +119,7 @@ final class HistoryCommand implements Callable<Integer> {
     private static String detail(Manifest.Item it) {
         return switch (it.type()) {
             case FILE -> it.blob();
-            case DIR -> "mode " + LsCommand.modeString(it.mode());
+            case DIR -> "mode " + dev.linkvault.Units.permissions(it.mode());
             case SYMLINK -> "-> " + RelPath.display(List.of(it.target()));
         };
     }

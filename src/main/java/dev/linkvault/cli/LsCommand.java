@@ -62,21 +62,12 @@ final class LsCommand implements Callable<Integer> {
         // as in error lines, so one entry is one line and nothing reaches the terminal raw.
         String path = shown(it.path()) + (it.type() == Manifest.Type.DIR ? "/" : "")
                 + (it.type() == Manifest.Type.SYMLINK ? " -> " + shown(it.target()) : "");
-        return String.format("%c%s %12s %s %s", t, modeString(it.mode()),
+        return String.format("%c%s %12s %s %s", t, Units.permissions(it.mode()),
                 it.type() == Manifest.Type.DIR ? "-" : human ? Units.bytes(it.size()) : Long.toString(it.size()),
                 TIME.format(it.mtime()), path);
     }
 
     private static String shown(String s) {
         return dev.linkvault.RelPath.display(java.util.List.of(s));
-    }
-
-    static String modeString(int mode) {
-        String rwx = "rwxrwxrwx";
-        StringBuilder sb = new StringBuilder(9);
-        for (int i = 0; i < 9; i++) {
-            sb.append((mode & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
-        }
-        return sb.toString();
     }
 }

@@ -22,7 +22,7 @@ final class ReindexCommand implements Callable<Integer> {
             long n = 0;
             long upgraded = 0;
             for (Repository.SnapshotInfo s : repo.snapshots()) {
-                if (s.state() == Repository.State.COMPLETE || s.state() == Repository.State.FAILED) {
+                if (s.restorable()) {
                     n++;
                     upgraded += repo.indexManifest(s.name()) ? 1 : 0;
                 }

@@ -68,7 +68,24 @@ public final class Repository implements AutoCloseable {
     }
 
     /** One snapshot as found on disk; {@code summary} is null unless complete. */
-    public record SnapshotInfo(String name, State state, SnapshotSummary summary) {}
+    public record SnapshotInfo(String name, State state, SnapshotSummary summary) {
+        /** Whether its tree and manifest are whole: complete, or {@code failed} (whole, with many errors). */
+        public boolean restorable() {
+            return state == State.COMPLETE || state == State.FAILED;
+        }
+    }
+
+    /** The snapshots of {@code all} that can be restored from, oldest first (by the time they were taken, then name). */
+    public static List<SnapshotInfo> restorable(List<SnapshotInfo> all) {
+        List<SnapshotInfo> out = new ArrayList<>();
+        for (SnapshotInfo s : all) {
+            if (s.restorable()) {
+                out.add(s);
+            }
+        }
+        out.sort(java.util.Comparator.comparing((SnapshotInfo s) -> s.summary().started()).thenComparing(SnapshotInfo::name));
+        return out;
+    }
 
     private Repository(Path root, RepositoryLock lock, boolean durable) {
         this.root = root;

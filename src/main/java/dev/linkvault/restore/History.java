@@ -6,7 +6,6 @@ import dev.linkvault.repo.ManifestIndex;
 import dev.linkvault.repo.Repository;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,14 +72,7 @@ public final class History {
     }
 
     public Result of(RelPath path) throws IOException {
-        List<Repository.SnapshotInfo> snaps = new ArrayList<>();
-        for (Repository.SnapshotInfo s : repo.snapshots()) {
-            if (s.state() == Repository.State.COMPLETE || s.state() == Repository.State.FAILED) {
-                snaps.add(s);
-            }
-        }
-        snaps.sort(Comparator.comparing((Repository.SnapshotInfo s) -> s.summary().started())
-                .thenComparing(Repository.SnapshotInfo::name));
+        List<Repository.SnapshotInfo> snaps = Repository.restorable(repo.snapshots());
         // One look-up per snapshot, on every core: each is a few kB read and inflated.
         List<Hit> hits = new ArrayList<>(java.util.Collections.nCopies(snaps.size(), (Hit) null));
         String wanted = path.toString();

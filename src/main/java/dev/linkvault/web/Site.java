@@ -83,7 +83,7 @@ final class Site {
     String dashboard() throws IOException {
         try (Repository repo = open()) {
             List<Repository.SnapshotInfo> all = repo.snapshots();
-            List<Repository.SnapshotInfo> done = complete(all);
+            List<Repository.SnapshotInfo> done = Repository.restorable(all);
             RunStatus status = RunStatus.read(root);
             StringBuilder b = new StringBuilder();
             b.append("<section id=\"last-run\"><h2>Last run</h2>");
@@ -132,16 +132,6 @@ final class Site {
         }
     }
 
-    private static List<Repository.SnapshotInfo> complete(List<Repository.SnapshotInfo> all) {
-        List<Repository.SnapshotInfo> out = new ArrayList<>();
-        for (Repository.SnapshotInfo s : all) {
-            if (s.state() == Repository.State.COMPLETE || s.state() == Repository.State.FAILED) {
-                out.add(s);
-            }
-        }
-        out.sort(Comparator.comparing((Repository.SnapshotInfo s) -> s.summary().started()).thenComparing(Repository.SnapshotInfo::name));
-        return out;
-    }
 
     private String sources(List<Repository.SnapshotInfo> done) {
         Map<String, SnapshotSummary> last = new LinkedHashMap<>();
@@ -226,7 +216,7 @@ final class Site {
             java.util.Collections.reverse(all);
             for (Repository.SnapshotInfo s : all) {
                 SnapshotSummary m = s.summary();
-                boolean browsable = s.state() == Repository.State.COMPLETE || s.state() == Repository.State.FAILED;
+                boolean browsable = s.restorable();
                 String name = browsable ? "<a href=\"" + link("browse", s.name(), "") + "\">" + h(s.name()) + "</a>" : h(s.name());
                 rows.add(m == null ? List.of(name, h(s.state().label()), "", "", "", "", "", "")
                         : List.of(name, h(s.state().label()), h(when(m.started())), count(m.files()), h(Units.bytes(m.bytes())),
@@ -305,12 +295,8 @@ final class Site {
     }
 
     private static String mode(Manifest.Item it) {
-        String rwx = "rwxrwxrwx";
-        StringBuilder sb = new StringBuilder(it.type() == Manifest.Type.DIR ? "d" : it.type() == Manifest.Type.SYMLINK ? "l" : "-");
-        for (int i = 0; i < 9; i++) {
-            sb.append((it.mode() & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
-        }
-        return sb.toString();
+        return (it.type() == Manifest.Type.DIR ? "d" : it.type() == Manifest.Type.SYMLINK ? "l" : "-")
+                + Units.permissions(it.mode());
     }
 
     // ---- one file ----
@@ -405,7 +391,7 @@ final class Site {
             if (snapshot != null && !snapshot.isBlank()) {
                 names.add(snapshotName(repo, snapshot));
             } else {
-                for (Repository.SnapshotInfo s : complete(repo.snapshots())) {
+                for (Repository.SnapshotInfo s : Repository.restorable(repo.snapshots())) {
                     names.add(0, s.name()); // newest first: what people look for is usually recent
                 }
             }
@@ -446,7 +432,7 @@ final class Site {
 
     String diff(String a, String b, String path) throws IOException {
         try (Repository repo = open()) {
-            List<Repository.SnapshotInfo> done = complete(repo.snapshots());
+            List<Repository.SnapshotInfo> done = Repository.restorable(repo.snapshots());
             StringBuilder out = new StringBuilder("<form method=\"get\" action=\"/diff\">");
             out.append(select("a", done, a != null ? a : done.size() > 1 ? done.get(done.size() - 2).name() : ""));
             out.append(" &rarr; ").append(select("b", done, b != null ? b : done.isEmpty() ? "" : done.get(done.size() - 1).name()));
