@@ -179,8 +179,8 @@ public final class Manifest {
         private final ManifestIndex.Builder index;
         private GZIPOutputStream gzip;
         private java.io.Writer out;
+        // every line goes through this, to the current member, counted: the member's size so far
         private final CountingWriter line = new CountingWriter();
-        private long inBlock;
         private String blockSource;
         private String lastPath;
 
@@ -213,7 +213,7 @@ public final class Manifest {
                 }
             };
             out = new BufferedWriter(new OutputStreamWriter(gzip, StandardCharsets.UTF_8), 65536);
-            inBlock = 0;
+            line.to(out);
             if (firstPath != null) {
                 index.block(offset, firstPath);
             }
@@ -221,25 +221,23 @@ public final class Manifest {
 
         /** Starts a new member before a line about {@code path} when the block is full or the source changes. */
         private void before(String path) throws IOException {
-            int slash = path.indexOf('/');
-            String source = slash < 0 ? path : path.substring(0, slash);
-            if (!source.equals(blockSource)) {
+            if (blockSource == null || !under(path, blockSource)) {
                 // the header stays alone in the first member, and no member holds two sources
+                int slash = path.indexOf('/');
                 startBlock(path);
-                blockSource = source;
+                blockSource = slash < 0 ? path : path.substring(0, slash);
                 lastPath = null;
-            } else if (inBlock >= BLOCK) {
+            } else if (line.count >= BLOCK) {
                 startBlock(path);
             }
             if (lastPath != null && comparePaths(lastPath, path) > 0) {
-                index.unsorted(source);
+                index.unsorted(blockSource);
             }
             lastPath = path;
         }
 
         public void item(Item it) throws IOException {
             before(it.path());
-            line.start();
             line.write(it.type().code);
             line.tab().write(octal(it.mode()));
             line.tab().write(Long.toString(it.size()));
@@ -252,7 +250,6 @@ public final class Manifest {
                 escape(it.target(), line);
             }
             line.write('\n');
-            inBlock += line.drainTo(out);
         }
 
         /** A note about the path just written (an {@code N} line), kept with it in its member. */
@@ -266,14 +263,12 @@ public final class Manifest {
         }
 
         private void pathLine(char code, String path, String message) throws IOException {
-            line.start();
             line.write(code);
             line.tab();
             escape(path, line);
             line.tab();
             escape(message, line);
             line.write('\n');
-            inBlock += line.drainTo(out);
         }
 
         /** Writes the end line and forces the whole manifest, then its index, to disk. */
@@ -297,38 +292,38 @@ public final class Manifest {
         }
     }
 
-    /** One line at a time, so a line's length is known before it goes out. */
+    /** Passes characters on to the current member and counts them (about its bytes; exact for ASCII). */
     private static final class CountingWriter extends java.io.Writer {
-        private final StringBuilder sb = new StringBuilder(256);
+        private java.io.Writer to;
+        long count;
 
-        void start() {
-            sb.setLength(0);
+        /** From now on to {@code member}, counted from 0. */
+        void to(java.io.Writer member) {
+            to = member;
+            count = 0;
         }
 
-        CountingWriter tab() {
-            sb.append('\t');
+        CountingWriter tab() throws IOException {
+            write('\t');
             return this;
         }
 
-        /** Writes the line out and returns about how many bytes it takes (chars; exact for ASCII). */
-        int drainTo(java.io.Writer out) throws IOException {
-            out.append(sb);
-            return sb.length();
+        @Override
+        public void write(int c) throws IOException {
+            to.write(c);
+            count++;
         }
 
         @Override
-        public void write(int c) {
-            sb.append((char) c);
+        public void write(String s) throws IOException {
+            to.write(s);
+            count += s.length();
         }
 
         @Override
-        public void write(String s) {
-            sb.append(s);
-        }
-
-        @Override
-        public void write(char[] cbuf, int off, int len) {
-            sb.append(cbuf, off, len);
+        public void write(char[] cbuf, int off, int len) throws IOException {
+            to.write(cbuf, off, len);
+            count += len;
         }
 
         @Override
