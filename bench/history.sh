@@ -14,14 +14,12 @@ many="${2:-300}"
 runs="${RUNS:-5}"
 work="${BENCH_DIR:-$here/work}/history"
 lv="$top/bin/linkvault"
-(cd "$top" && mvn -q -DskipTests package && mvn -q test-compile && mvn -q dependency:build-classpath -Dmdep.outputFile="$work.cp" >/dev/null)
+. "$here/lib.sh"
+build_farm "$top" "$work"
 rm -rf "$work"; mkdir -p "$work"
-farm() { java -cp "$top/target/classes:$top/target/test-classes:$(cat "$work.cp")" dev.linkvault.bench.ManifestFarm "$@" 2>/dev/null >/dev/null; }
-farm "$work/few" "$files" 3
-farm "$work/many" "$files" "$many"
+path=$(farm "$work/few" "$files" 3)
+farm "$work/many" "$files" "$many" >/dev/null
 cp -a "$work/few" "$work/few-noindex"; rm "$work"/few-noindex/.linkvault/manifests/*.idx
-path=src/d050/e050/f0505050.bin
-[ "$files" -gt 505050 ] || path="src/d000/e000/f$(printf %07d $((files - 1))).bin"
 folder="${path%/*}"
 
 # median of the wall times of one command, given as the rest of the line, over $runs runs, alternating
@@ -55,7 +53,6 @@ table=$(printf '%s\n' \
   "| ls of a folder of 100 files, $many snapshots | $(m ls-many) | |" \
   "| ls of that folder without an index | $(m ls-few-noindex) | $(ratio "$(m ls-few-noindex)" "$(m ls-many)") of with |")
 echo "$table"
-. "$here/lib.sh"
 write_section "history" "Measured $(date -u +%Y-%m-%d) by bench/history.sh $files $many on $(nproc) cores (load $(cut -d' ' -f1-3 /proc/loadavg));
 each run a fresh JVM through bin/linkvault; medians of $runs alternating runs. Manifests of $files files
 ($(du -sh "$work/many/.linkvault/manifests" | cut -f1) for $many snapshots).

@@ -13,3 +13,13 @@ write_section() {
   } > "$results.new"
   mv "$results.new" "$results"
 }
+
+# build_farm TOP WORK: builds linkvault and the benchmark classes (the class path goes to WORK.cp);
+# then farm REPO FILES SNAPSHOTS [FILES_PER_FOLDER] makes a vault of real manifests and empty trees
+# (src/test/java/dev/linkvault/bench/ManifestFarm.java) and prints the path of its file that changes.
+build_farm() {
+  mkdir -p "$(dirname "$2")"
+  (cd "$1" && mvn -q -DskipTests package && mvn -q test-compile && mvn -q dependency:build-classpath -Dmdep.outputFile="$2.cp" >/dev/null)
+  farm_cp="$1/target/classes:$1/target/test-classes:$(cat "$2.cp")"
+}
+farm() { java -cp "$farm_cp" dev.linkvault.bench.ManifestFarm "$@" 2>/dev/null; }

@@ -14,10 +14,10 @@ snaps="${2:-300}"
 runs="${RUNS:-9}"
 work="${BENCH_DIR:-$here/work}/web"
 lv="$top/bin/linkvault"
-(cd "$top" && mvn -q -DskipTests package && mvn -q test-compile && mvn -q dependency:build-classpath -Dmdep.outputFile="$work.cp" >/dev/null)
+. "$here/lib.sh"
+build_farm "$top" "$work"
 rm -rf "$work"; mkdir -p "$work"
-tracked=$(java -cp "$top/target/classes:$top/target/test-classes:$(cat "$work.cp")" dev.linkvault.bench.ManifestFarm \
-  "$work/vault" "$files" "$snaps" 1000 2>/dev/null)
+tracked=$(farm "$work/vault" "$files" "$snaps" 1000)
 folder="${tracked%/*}"
 port=$((20000 + RANDOM % 20000))
 "$lv" --repo "$work/vault" serve --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
@@ -36,14 +36,13 @@ for ((r = 0; r < runs; r++)); do
   b+=("$(ttfb "$browse")"); f+=("$(ttfb "$file")")
   s=$(date +%s.%N); "$lv" --repo "$work/vault" ls "s0001:$folder" >/dev/null; e=$(date +%s.%N); l+=("$(echo "$e - $s" | bc)")
 done
-entries=$(curl -s "http://127.0.0.1:$port$browse" | grep -o '[0-9,]* entries' | head -1)
-versions=$(curl -s "http://127.0.0.1:$port$file" | grep -o '[0-9]* versions in [0-9]* snapshots' | head -1)
+entries=$(curl -s "http://127.0.0.1:$port$browse" | grep -o '[0-9,]* entries' | head -1 || true)
+versions=$(curl -s "http://127.0.0.1:$port$file" | grep -o '[0-9]* versions\? in [0-9]* snapshots' | head -1 || true)
 table=$(printf '%s\n' "| what | first request ms | median ms of $runs | goal |" "|---|---|---|---|" \
   "| folder page, first byte ($entries) | $first_browse | $(printf '%s\n' "${b[@]}" | median | ms) | < 200 |" \
   "| file page with its history, first byte ($versions) | $first_file | $(printf '%s\n' "${f[@]}" | median | ms) | < 1000 |" \
   "| \`linkvault ls\` of that folder (a fresh JVM each) | | $(printf '%s\n' "${l[@]}" | median | ms) | |")
 echo "$table"
-. "$here/lib.sh"
 write_section "web" "Measured $(date -u +%Y-%m-%d) by bench/web.sh $files $snaps on $(nproc) cores (load $(cut -d' ' -f1-3 /proc/loadavg));
 one server (bin/linkvault serve), curl's time to the first byte on loopback; the first request includes the
 server's warm-up. Snapshots of $files files in folders of 1,000.
