@@ -29,7 +29,8 @@ final class ProgressLine implements AutoCloseable {
     private final Eta eta = new Eta(30);
     private final Rate rate = new Rate(10);
     private ProgressBar bar;
-    private LiveLine log;
+    /** In a log: the thread that writes the line once a minute. */
+    private Thread logTicker;
     private boolean shown;
     private java.util.function.LongSupplier filesNow = files::get;
     private java.util.function.LongSupplier bytesNow = bytes::get;
@@ -109,9 +110,22 @@ final class ProgressLine implements AutoCloseable {
             }, "linkvault-progress-start");
             delayed.setDaemon(true);
             delayed.start();
-        } else if (!live && log == null) {
-            log = new LiveLine(err, false);
-            log.start(this::text, "  progress ");
+        } else if (!live && logTicker == null) {
+            logTicker = new Thread(() -> {
+                while (true) {
+                    try {
+                        Thread.sleep(60_000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    synchronized (this) {
+                        err.println("  progress " + text());
+                        err.flush();
+                    }
+                }
+            }, "linkvault-progress");
+            logTicker.setDaemon(true);
+            logTicker.start();
         }
         return this;
     }
@@ -155,10 +169,6 @@ final class ProgressLine implements AutoCloseable {
 
     /** A line of its own on {@code to} (stdout, for a listing), the progress line on stderr cleared first. */
     synchronized void println(PrintWriter to, String message) {
-        if (log != null && to == err) {
-            log.println(message);
-            return;
-        }
         clear();
         to.println(message);
     }
@@ -220,8 +230,8 @@ final class ProgressLine implements AutoCloseable {
             b.close(); // outside the lock: its drawing thread takes it for the last draw
         }
         synchronized (this) {
-            if (log != null) {
-                log.close();
+            if (logTicker != null) {
+                logTicker.interrupt();
             }
             clear();
         }
