@@ -152,58 +152,49 @@ public final class NextcloudCheck {
                         if (NextcloudSource.FOLDER.equals(row.mimetype())) {
                             return;
                         }
-                        try {
-                            String where = row.path(); // as the database has it: what an admin looks up
-                            n[0]++;
-                            n[1] += row.size();
-                            if (row.encrypted()) {
-                                n[5]++;
-                                n[6] += row.size();
+                        String where = row.path(); // as the database has it: what an admin looks up
+                        n[0]++;
+                        n[1] += row.size();
+                        if (row.encrypted()) {
+                            n[5]++;
+                            n[6] += row.size();
+                        }
+                        find.setString(1, t.bucket());
+                        find.setLong(2, row.fileid());
+                        Long size = null;
+                        try (ResultSet rs = find.executeQuery()) {
+                            if (rs.next()) {
+                                size = rs.getLong(1);
                             }
-                            find.setString(1, t.bucket());
-                            find.setLong(2, row.fileid());
-                            Long size = null;
-                            try (ResultSet rs = find.executeQuery()) {
-                                if (rs.next()) {
-                                    size = rs.getLong(1);
-                                }
+                        }
+                        if (size != null) {
+                            seen.setString(1, t.bucket());
+                            seen.setLong(2, row.fileid());
+                            seen.executeUpdate();
+                        }
+                        if (row.path().endsWith(".part")) {
+                            if (row.mtime() < dayAgo) {
+                                n[4]++;
+                                add(findings, new Finding(where, row.size(), "an upload (.part) left since "
+                                        + Instant.ofEpochSecond(row.mtime()) + (size == null ? ", no object" : "")));
                             }
-                            if (size != null) {
-                                seen.setString(1, t.bucket());
-                                seen.setLong(2, row.fileid());
-                                seen.executeUpdate();
+                            return;
+                        }
+                        if (size == null) {
+                            if (row.size() > 0) { // an empty file may have no object: nothing to store
+                                n[2]++;
+                                add(findings, new Finding(where, row.size(), "no object " + config.s3().objectPrefix()
+                                        + row.fileid() + " in bucket " + t.bucket()));
                             }
-                            if (row.path().endsWith(".part")) {
-                                if (row.mtime() < dayAgo) {
-                                    n[4]++;
-                                    add(findings, new Finding(where, row.size(), "an upload (.part) left since "
-                                            + Instant.ofEpochSecond(row.mtime()) + (size == null ? ", no object" : "")));
-                                }
-                                return;
-                            }
-                            if (size == null) {
-                                if (row.size() > 0) { // an empty file may have no object: nothing to store
-                                    n[2]++;
-                                    add(findings, new Finding(where, row.size(), "no object " + config.s3().objectPrefix()
-                                            + row.fileid() + " in bucket " + t.bucket()));
-                                }
-                            } else if (size != row.size()) {
-                                n[3]++;
-                                add(findings, new Finding(where, size, "the row says " + row.size() + " bytes, the object "
-                                        + config.s3().objectPrefix() + row.fileid() + " has " + size));
-                            }
-                        } catch (SQLException e) {
-                            throw new IllegalStateException(e);
+                        } else if (size != row.size()) {
+                            n[3]++;
+                            add(findings, new Finding(where, size, "the row says " + row.size() + " bytes, the object "
+                                    + config.s3().objectPrefix() + row.fileid() + " has " + size));
                         }
                     });
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new SQLException("interrupted");
-                } catch (IllegalStateException e) {
-                    if (e.getCause() instanceof SQLException s) {
-                        throw s;
-                    }
-                    throw e;
                 }
             }
         }

@@ -46,7 +46,7 @@ final class NextcloudDatabase {
 
     /** Receives rows as they stream. */
     interface RowVisitor {
-        void row(Row r) throws InterruptedException;
+        void row(Row r) throws InterruptedException, SQLException;
     }
 
     NextcloudDatabase(SourceConfig.Nextcloud config) {
