@@ -78,10 +78,11 @@ final class PreflightCommand implements Callable<Integer> {
             long toStore = 0;
             for (SourceConfig c : config.sources()) {
                 top.out.println("source       " + c.name() + " (" + type(c) + ")");
-                try (Source s = Sources.create(c, workers, scratch, root)) {
+                try (Source s = Sources.create(c, workers, scratch, root, "linkvault " + top.how().strip())) {
+                    s.listOnly();
                     try {
                         s.check();
-                    } catch (IOException e) {
+                    } catch (IOException | dev.linkvault.UserError e) {
                         problems++;
                         top.out.println("  PROBLEM: " + e.getMessage());
                         continue;
@@ -128,6 +129,9 @@ final class PreflightCommand implements Callable<Integer> {
     private static String type(SourceConfig c) {
         if (c instanceof SourceConfig.Local) {
             return "local";
+        }
+        if (c instanceof SourceConfig.Icloud) {
+            return "icloud";
         }
         return c instanceof SourceConfig.Mycloud ? "mycloud" : "nextcloud";
     }

@@ -85,7 +85,7 @@ final class SnapshotCommand implements Callable<Integer> {
         try (Repository repo = top.openWriter("linkvault snapshot");
              SnapshotProgress progress = new SnapshotProgress(top.err, live, json, top.quiet, top.verbose)) {
             for (var c : config.sources()) {
-                sources.add(Sources.create(c, n, repo.tmpDir(), repo.root()));
+                sources.add(Sources.create(c, n, repo.tmpDir(), repo.root(), "linkvault " + top.how().strip()));
             }
             Snapshotter snapshotter = new Snapshotter(repo, Clock.systemDefaultZone(), progress);
             progress.watch(snapshotter.counters());
@@ -147,7 +147,8 @@ final class SnapshotCommand implements Callable<Integer> {
         long errors = 0;
         try (Repository repo = Repository.openForReading(top.repository())) {
             for (var c : config.sources()) {
-                try (Source s = Sources.create(c, 4, scratch, repo.root())) {
+                try (Source s = Sources.create(c, 4, scratch, repo.root(), "linkvault " + top.how().strip())) {
+                    s.listOnly();
                     try {
                         s.check();
                     } catch (java.io.IOException e) {

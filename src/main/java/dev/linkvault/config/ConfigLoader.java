@@ -28,6 +28,9 @@ public final class ConfigLoader {
             "keep-monthly", "keep-yearly", "keep-within");
     private static final Set<String> LOCAL_KEYS = Set.of("type", "name", "path", "include", "ignore",
             "one-file-system");
+    private static final Set<String> ICLOUD_KEYS = Set.of("type", "name", "apple-id", "password-env", "password-file",
+            "session-dir", "trash", "app-libraries", "include", "ignore", "endpoints", "list-batch", "list-requests");
+    private static final Set<String> ENDPOINT_KEYS = Set.of("auth", "setup");
     private static final Set<String> MYCLOUD_KEYS = Set.of("type", "name", "index-db", "files", "trash", "users",
             "include", "ignore");
     private static final Set<String> NEXTCLOUD_KEYS = Set.of("type", "name", "database", "s3", "mappings",
@@ -225,6 +228,40 @@ public final class ConfigLoader {
                 return new SourceConfig.Mycloud(name, path(n, "index-db", at), path(n, "files", at),
                         trash != null && trash.asBoolean(), strings(n, "users", at), include, ignore);
             }
+            case "icloud" -> {
+                checkKeys(n, at, ICLOUD_KEYS);
+                List<String> include = strings(n, "include", at);
+                List<String> ignore = patterns(n, include, at);
+                String appleId = text(n, "apple-id", at);
+                if (!appleId.matches("[^\\s@]+@[^\\s@]+|\\+?[0-9 ()-]{6,}")) {
+                    throw fail(at + ".apple-id", "'" + appleId + "' is not an Apple ID (an e-mail address or a phone number)");
+                }
+                Path sessions = n.has("session-dir") ? path(n, "session-dir", at)
+                        : Path.of(System.getProperty("user.home"), ".local/state/linkvault/icloud");
+                String auth = null;
+                String setup = null;
+                JsonNode ep = n.get("endpoints");
+                if (ep != null) {
+                    if (!ep.isObject()) {
+                        throw fail(at + ".endpoints", "must be a mapping: {auth: URL, setup: URL}");
+                    }
+                    checkKeys(ep, at + ".endpoints", ENDPOINT_KEYS);
+                    auth = ep.has("auth") ? text(ep, "auth", at + ".endpoints") : null;
+                    setup = ep.has("setup") ? text(ep, "setup", at + ".endpoints") : null;
+                    for (String[] e : new String[][] {{"auth", auth}, {"setup", setup}}) {
+                        if (e[1] != null) {
+                            try {
+                                dev.linkvault.source.icloud.IcloudClient.Endpoints.check(e[1]);
+                            } catch (IllegalArgumentException bad) {
+                                throw fail(at + ".endpoints." + e[0], bad.getMessage());
+                            }
+                        }
+                    }
+                }
+                return new SourceConfig.Icloud(name, appleId, secret(n, "password", at), sessions,
+                        bool(n, "trash", false, at), bool(n, "app-libraries", true, at), include, ignore, auth, setup,
+                        count(n, "list-batch", 10, 100, at), count(n, "list-requests", 4, 16, at));
+            }
             case "nextcloud" -> {
                 checkKeys(n, at, NEXTCLOUD_KEYS);
                 JsonNode trust = n.get("trust-checksum");
@@ -236,8 +273,31 @@ public final class ConfigLoader {
                         trust != null && trust.asBoolean());
             }
             default -> throw fail(at + ".type", "'" + type + "' is not a source type this version knows;"
-                    + " use: local, nextcloud, mycloud");
+                    + " use: local, nextcloud, mycloud, icloud");
         }
+    }
+
+    private boolean bool(JsonNode n, String key, boolean otherwise, String at) {
+        JsonNode v = n.get(key);
+        if (v == null) {
+            return otherwise;
+        }
+        if (!v.isBoolean()) {
+            throw fail(at + "." + key, "must be true or false");
+        }
+        return v.asBoolean();
+    }
+
+    /** A whole number from 1 to {@code max}, else {@code otherwise}. */
+    private int count(JsonNode n, String key, int otherwise, int max, String at) {
+        JsonNode v = n.get(key);
+        if (v == null) {
+            return otherwise;
+        }
+        if (!v.isIntegralNumber() || v.asInt() < 1 || v.asInt() > max) {
+            throw fail(at + "." + key, "must be a whole number from 1 to " + max + " (default " + otherwise + ")");
+        }
+        return v.asInt();
     }
 
     private JsonNode object(JsonNode n, String key, String at) {

@@ -52,6 +52,24 @@ public sealed interface SourceConfig {
         }
     }
 
+    /**
+     * {@code type: icloud}: an iCloud Drive through Apple's web service.
+     *
+     * @param sessionDir   where the login's cookies and trust token are kept (0700)
+     * @param auth         Apple's login host (idmsa), for tests and Apple's China hosts
+     * @param setup        Apple's account host (setup.icloud.com)
+     * @param listBatch    folders asked for in one listing request
+     * @param listRequests listing requests at once
+     */
+    record Icloud(String name, String appleId, Secret password, Path sessionDir, boolean trash, boolean appLibraries,
+                  List<String> include, List<String> ignore, String auth, String setup, int listBatch,
+                  int listRequests) implements SourceConfig {
+        @Override
+        public List<String> topFolders() {
+            return List.of(name);
+        }
+    }
+
     /** Where Nextcloud's database is; the password is read only when connecting. */
     record Database(String url, String user, Secret password, String tablePrefix) {}
 

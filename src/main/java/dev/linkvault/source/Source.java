@@ -23,6 +23,12 @@ public interface Source extends AutoCloseable {
         return false;
     }
 
+    /**
+     * The scans that follow read no content at all (preflight, a dry run): a source that must
+     * read some to know its tree (an iCloud package) delivers such a thing as one file instead.
+     */
+    default void listOnly() {}
+
     /** Fails fast, before anything is written, when the source cannot be read at all. */
     default void check() throws IOException {}
 
