@@ -87,7 +87,7 @@ final class IcloudPackages implements AutoCloseable {
                     return null;
                 }
                 String kind = rs.getString(1);
-                return new Described(kind, kind.equals("package") ? inner(drivewsid) : List.of());
+                return new Described(kind, inner(drivewsid));
             }
         } catch (SQLException e) {
             return null; // a cache that fails is a cache that misses
@@ -207,6 +207,7 @@ final class IcloudPackages implements AutoCloseable {
         if (last != null) {
             throw last;
         }
+        long zipSize = Files.size(zip);
         Path plain = ungzip(zip);
         java.util.TreeMap<String, Inner> inner = new java.util.TreeMap<>(dev.linkvault.repo.Manifest::comparePaths);
         try (ZipFile zf = ZipFile.builder().setPath(plain).get()) {
@@ -247,7 +248,7 @@ final class IcloudPackages implements AutoCloseable {
             synchronized (this) {
                 unpacked.put(drivewsid, zip); // kept as it came
             }
-            return new Described("broken", List.of());
+            return new Described("broken", List.of(new Inner("", 'F', zipSize, 0644, 0, null)));
         }
         Files.deleteIfExists(zip);
         if (!plain.equals(zip)) {

@@ -245,9 +245,10 @@ public final class IcloudSource implements Source {
                     List<String> zip = append(path.subList(0, path.size() - 1), path.get(path.size() - 1) + ".zip");
                     if (filter.keeps(rel(zip))) {
                         sink.warning(zip, "a package whose download is no zip that can be unpacked; kept as it came");
-                        Path at = packages.file(it.drivewsid(), content, "");
-                        tree.leaf(Entry.file(zip, Files.size(at), mtime, FILE_MODE, it.drivewsid() + "#zip",
-                                it.fingerprint(), null, new DiskFile(at, p -> it.fingerprint())));
+                        long size = d.inner().isEmpty() ? it.size() : d.inner().get(0).size();
+                        String fp = it.fingerprint() + "|" + size;
+                        tree.leaf(Entry.file(zip, size, mtime, FILE_MODE, it.drivewsid() + "#zip", fp, null,
+                                new PackagedFile(it.drivewsid(), content, "", fp)));
                     }
                 }
                 default -> {
