@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = "Deduplicated, hard-linked daily snapshots of file trees into a local repository.",
         subcommands = {InitCommand.class, SnapshotCommand.class, SnapshotsCommand.class, LsCommand.class,
                 RestoreCommand.class, ExportCommand.class, PreflightCommand.class, ForgetCommand.class, GcCommand.class, VerifyCommand.class, StatsCommand.class,
-                ReindexCommand.class, ImportConfigCommand.class, StatusCommand.class, DumpCommand.class, FindCommand.class, HistoryCommand.class, DiffCommand.class, VersionCommand.class, CompletionCommand.class, ServeCommand.class, NextcloudCommand.class,
+                ReindexCommand.class, ImportConfigCommand.class, StatusCommand.class, DumpCommand.class, FindCommand.class, HistoryCommand.class, DiffCommand.class, VersionCommand.class, CompletionCommand.class, ServeCommand.class, NextcloudCommand.class, IcloudCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Exit codes: 0 ok, 1 finished with per-file errors, 2 fatal/usage/config,"
@@ -58,7 +58,7 @@ final class LinkvaultCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "a command is needed: init, snapshot, snapshots, status, ls, find, history, diff, restore, dump, export, preflight, forget, gc, verify, stats, reindex, serve, nextcloud, completion, version or help (see --help)");
+                "a command is needed: init, snapshot, snapshots, status, ls, find, history, diff, restore, dump, export, preflight, forget, gc, verify, stats, reindex, serve, nextcloud, icloud, completion, version or help (see --help)");
     }
 
     /** Where the process looks (the environment and the places of the config); replaced in tests. */
@@ -126,6 +126,11 @@ final class LinkvaultCommand implements Runnable {
             return "-c " + config + " ";
         }
         return "";
+    }
+
+    /** The start of a command that reads this run's config, for fix hints: {@code linkvault -c FILE}. */
+    String withConfig() {
+        return config != null ? "linkvault -c " + config : "linkvault";
     }
 
     /** The writing run under way, for .linkvault/status.json: where, which command, since when; null for none. */

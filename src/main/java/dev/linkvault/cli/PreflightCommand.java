@@ -78,7 +78,7 @@ final class PreflightCommand implements Callable<Integer> {
             long toStore = 0;
             for (SourceConfig c : config.sources()) {
                 top.out.println("source       " + c.name() + " (" + type(c) + ")");
-                try (Source s = Sources.create(c, workers, scratch, root, "linkvault " + top.how().strip())) {
+                try (Source s = Sources.create(c, workers, scratch, root, top.withConfig())) {
                     s.listOnly();
                     try {
                         s.check();

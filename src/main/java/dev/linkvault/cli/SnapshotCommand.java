@@ -85,7 +85,7 @@ final class SnapshotCommand implements Callable<Integer> {
         try (Repository repo = top.openWriter("linkvault snapshot");
              SnapshotProgress progress = new SnapshotProgress(top.err, live, json, top.quiet, top.verbose)) {
             for (var c : config.sources()) {
-                sources.add(Sources.create(c, n, repo.tmpDir(), repo.root(), "linkvault " + top.how().strip()));
+                sources.add(Sources.create(c, n, repo.tmpDir(), repo.root(), top.withConfig()));
             }
             Snapshotter snapshotter = new Snapshotter(repo, Clock.systemDefaultZone(), progress);
             progress.watch(snapshotter.counters());
@@ -147,7 +147,7 @@ final class SnapshotCommand implements Callable<Integer> {
         long errors = 0;
         try (Repository repo = Repository.openForReading(top.repository())) {
             for (var c : config.sources()) {
-                try (Source s = Sources.create(c, 4, scratch, repo.root(), "linkvault " + top.how().strip())) {
+                try (Source s = Sources.create(c, 4, scratch, repo.root(), top.withConfig())) {
                     s.listOnly();
                     try {
                         s.check();

@@ -85,6 +85,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anIcloudSourceAndItsMistakes() throws IOException {
+        Config c = load("""
+                repository: /srv/vault
+                sources:
+                  - {type: icloud, name: icloud, apple-id: alice@example.com, password-env: ICLOUD_PASSWORD,
+                     session-dir: sessions, trash: true, list-batch: 20}
+                """);
+        SourceConfig.Icloud i = (SourceConfig.Icloud) c.sources().get(0);
+        assertEquals("alice@example.com", i.appleId());
+        assertEquals(dir.resolve("sessions"), i.sessionDir());
+        assertTrue(i.trash() && i.appLibraries());
+        assertEquals(20, i.listBatch());
+        assertEquals(4, i.listRequests());
+        assertEquals(null, i.auth(), "Apple's own hosts by default");
+        String[][] bad = {
+            {"apple-id: alice", "apple-id: 'alice' is not an Apple ID"},
+            {"apple-id: a@b.c, endpoints: {auth: 'http://idmsa.example/auth'}", "plain http:// only to 127.0.0.1"},
+            {"apple-id: a@b.c, list-requests: 0", "list-requests: must be a whole number from 1 to 16"},
+            {"apple-id: a@b.c, app-libraries: sometimes", "app-libraries: must be true or false"},
+            {"apple-id: a@b.c, endpoints: {drive: 'https://x'}", "endpoints.drive: unknown setting"},
+        };
+        for (String[] b : bad) {
+            UserError e = assertThrows(UserError.class, () -> load("repository: /srv/vault\nsources:\n"
+                    + "  - {type: icloud, name: icloud, " + b[0] + "}\n"));
+            assertTrue(e.getMessage().contains(b[1]), b[0] + " -> " + e.getMessage());
+        }
+    }
+
+    @Test
     void everyExampleConfigLoads() throws IOException {
         Path examples = null;
         for (Path p = Path.of("").toAbsolutePath(); p != null && examples == null; p = p.getParent()) {
