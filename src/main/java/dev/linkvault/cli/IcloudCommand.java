@@ -154,7 +154,8 @@ final class IcloudCommand implements Runnable {
                         "trust_ends_soon", st.trustEndsSoon(), "advice", st.advice())));
             } else {
                 top.out.println("iCloud " + st.appleId() + ": session " + (st.valid() ? "valid" : "not valid now")
-                        + (st.trustEnds() == null ? "; no trust saved" : "; Apple's trust ends " + st.trustEnds()));
+                        + (st.trustEnds() == null ? "; no trust saved" : "; Apple's trust ends "
+                        + st.trustEnds().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
                 top.out.println("  " + st.advice());
             }
             return code;

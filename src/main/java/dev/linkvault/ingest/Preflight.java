@@ -142,7 +142,8 @@ public final class Preflight {
     /** A worker count and the reason for it, from where the bytes are read. */
     static String[] suggestWorkers(String sourceType, Path readsFrom) {
         if (readsFrom == null) {
-            return new String[] {"8", "the bytes come over the network (S3): requests wait on latency, 8 in"
+            return new String[] {"8", "the bytes come over the network (" + ("icloud".equals(sourceType) ? "iCloud"
+                    : "S3") + "): requests wait on latency, 8 in"
                     + " parallel keep the link busy without crowding the server"};
         }
         try {

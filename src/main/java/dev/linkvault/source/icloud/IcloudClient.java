@@ -312,7 +312,7 @@ public final class IcloudClient implements AutoCloseable {
         if (session.trustToken == null) {
             throw new IcloudException(Kind.PROTOCOL, "Apple gave no trust token after the code; run " + fixHint + " again");
         }
-        session.trustedSince = Instant.now();
+        session.trustedSince = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         session.save();
     }
 

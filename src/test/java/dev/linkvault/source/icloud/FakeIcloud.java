@@ -55,6 +55,12 @@ public final class FakeIcloud implements AutoCloseable {
     public static final String ROOT = "FOLDER::com.apple.CloudDocs::root";
     public static final String TRASH = "TRASH_ROOT";
 
+    static {
+        // without it the JDK's server sends headers and body in two packets, and every small answer
+        // waits 40 ms for the client's delayed ACK (Nagle)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final SecureRandom random = new SecureRandom();
 
@@ -415,6 +421,11 @@ public final class FakeIcloud implements AutoCloseable {
         if (path.startsWith("/content/")) {
             content(x, path);
             return null;
+        }
+        if (path.equals("/fake/stats")) {
+            // not Apple's: what the fake was asked, for bench/icloud.sh
+            return json(200, JSON.createObjectNode().put("listings", listings.get()).put("by_id", byIds.get())
+                    .put("downloads", downloads.get()).put("logins", signinInits.get()));
         }
         return text(404, "not found");
     }

@@ -66,6 +66,14 @@ class IcloudLoginTest {
         }
     }
 
+    /** The source as a snapshot makes it, its password in a file. */
+    IcloudSource withPassword() throws Exception {
+        SourceConfig.Icloud c = new SourceConfig.Icloud("icloud", apple.appleId,
+                new SourceConfig.Secret(null, Files.writeString(dir.resolve("pw"), PASSWORD)), dir.resolve("sessions"),
+                false, true, List.of(), List.of(), apple.authEndpoint(), apple.setupEndpoint(), 10, 4);
+        return new IcloudSource(c, 2, Files.createDirectories(dir.resolve("scratch")), null, HINT);
+    }
+
     @Test
     void firstLoginTakesThePushedCodeThenCronLogsInAgainWithTheTrustTokenAndNoCode() throws Exception {
         IcloudLogin.Outcome first = login(PASSWORD, apple.code);
@@ -89,10 +97,7 @@ class IcloudLoginTest {
         // a day later Apple has ended the web session and the session token; the trust token is good
         apple.killSessions();
         int inits = apple.signinInits.get();
-        SourceConfig.Icloud withPassword = new SourceConfig.Icloud("icloud", apple.appleId,
-                new SourceConfig.Secret(null, Files.writeString(dir.resolve("pw"), PASSWORD)), dir.resolve("sessions"),
-                false, true, List.of(), List.of(), apple.authEndpoint(), apple.setupEndpoint(), 10, 4);
-        try (IcloudSource src = new IcloudSource(withPassword, 2, Files.createDirectories(dir.resolve("scratch")), null, HINT)) {
+        try (IcloudSource src = withPassword()) {
             src.check();
         }
         assertEquals(inits + 1, apple.signinInits.get(), "one SRP login with the trust token");
@@ -126,10 +131,7 @@ class IcloudLoginTest {
         login(PASSWORD, apple.code);
         apple.killSessions();
         apple.advance(Duration.ofDays(31));
-        SourceConfig.Icloud withPassword = new SourceConfig.Icloud("icloud", apple.appleId,
-                new SourceConfig.Secret(null, Files.writeString(dir.resolve("pw"), PASSWORD)), dir.resolve("sessions"),
-                false, true, List.of(), List.of(), apple.authEndpoint(), apple.setupEndpoint(), 10, 4);
-        try (IcloudSource src = new IcloudSource(withPassword, 2, Files.createDirectories(dir.resolve("scratch")), null, HINT)) {
+        try (IcloudSource src = withPassword()) {
             var e = assertThrows(dev.linkvault.UserError.class, src::check);
             assertTrue(e.getMessage().contains("verification code") && e.getMessage().endsWith("run: " + HINT), e.getMessage());
         }
@@ -185,10 +187,7 @@ class IcloudLoginTest {
         cronRun(); // granted: the PCS cookie is in the session
         apple.adpConsented = false;
         apple.killSessions();
-        SourceConfig.Icloud withPassword = new SourceConfig.Icloud("icloud", apple.appleId,
-                new SourceConfig.Secret(null, Files.writeString(dir.resolve("pw"), PASSWORD)), dir.resolve("sessions"),
-                false, true, List.of(), List.of(), apple.authEndpoint(), apple.setupEndpoint(), 10, 4);
-        try (IcloudSource src = new IcloudSource(withPassword, 2, Files.createDirectories(dir.resolve("scratch")), null, HINT)) {
+        try (IcloudSource src = withPassword()) {
             var e = assertThrows(dev.linkvault.UserError.class, src::check);
             assertTrue(e.getMessage().contains("Advanced Data Protection") && e.getMessage().endsWith(HINT), e.getMessage());
         }
