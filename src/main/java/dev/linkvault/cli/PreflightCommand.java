@@ -87,6 +87,13 @@ final class PreflightCommand implements Callable<Integer> {
                         top.out.println("  PROBLEM: " + e.getMessage());
                         continue;
                     }
+                    if (s instanceof dev.linkvault.source.icloud.IcloudSource i) {
+                        java.time.Instant ends = i.trustEnds();
+                        top.out.println("  session    logged in to iCloud" + (ends == null ? "" : "; Apple's trust ends "
+                                + ends.toString().substring(0, 10) + (ends.isBefore(java.time.Instant.now()
+                                .plus(dev.linkvault.source.icloud.IcloudSource.TRUST_WARNING)) ? " (within 7 days: run "
+                                + top.withConfig() + " icloud login)" : "")));
+                    }
                     Preflight.SourceReport r = Preflight.scan(s, repo, type(c), readsFrom(c));
                     toStore += r.toReadBytes();
                     top.out.println("  found      " + Units.count(r.dirs()) + " folders, " + Units.count(r.files())

@@ -62,13 +62,52 @@ final class Resolver {
         }
     }
 
+    /**
+     * Read from the source and written, but not yet durable nor named: the pipeline flushes many
+     * at once, publishes them, then {@link #finish}es each.
+     */
+    record Pending(BlobStore.Staged staged, boolean unchanged) implements Resolution {
+        @Override
+        public BlobId blob() {
+            return staged.id();
+        }
+
+        @Override
+        public long size() {
+            return staged.size();
+        }
+
+        @Override
+        public BlobId remember() {
+            return null;
+        }
+    }
+
     Resolver(Repository repo) {
         this.repo = repo;
     }
 
     Resolution resolve(Source s, Entry e) throws IOException {
+        return resolve(s, e, false);
+    }
+
+    /** @param stage a new content is left {@link Pending} rather than made durable and named at once */
+    Resolution resolve(Source s, Entry e, boolean stage) throws IOException {
         Known known = known(s, e);
-        return known != null ? known : read(e);
+        if (known != null) {
+            return known;
+        }
+        if (!stage || e.size() == 0) {
+            return read(e);
+        }
+        BlobStore.Written w = download(e, true);
+        boolean unchanged = e.content().stillMatches(e.fingerprint());
+        return w.put() != null ? outcome(e, w.put(), unchanged) : new Pending(w.staged(), unchanged);
+    }
+
+    /** A pending content, now named as {@code put} says: what it came to. */
+    Read finish(Entry e, Pending p, BlobStore.Put put) throws IOException {
+        return outcome(e, put, p.unchanged());
     }
 
     private Known known(Source s, Entry e) throws IOException {
@@ -99,8 +138,11 @@ final class Resolver {
         // Nothing to read for an empty file (Nextcloud has such rows by the thousand); one that
         // grows meanwhile changes its fingerprint and is read next run.
         BlobStore.Put put = e.size() == 0 ? new BlobStore.Put(BlobId.EMPTY, 0, EMPTY_SHA256, BlobStore.Outcome.EMPTY)
-                : download(e);
-        boolean unchanged = e.content().stillMatches(e.fingerprint());
+                : download(e, false).put();
+        return outcome(e, put, e.content().stillMatches(e.fingerprint()));
+    }
+
+    private Read outcome(Entry e, BlobStore.Put put, boolean unchanged) throws IOException {
         String warning = null;
         if (put.outcome() == BlobStore.Outcome.COLLISION_INSERTED) {
             warning = "SHA-1 collision: this content has the same SHA-1 (" + put.id().sha1()
@@ -123,10 +165,10 @@ final class Resolver {
         return new Read(put, unchanged && e.key() != null ? put.id() : null, warning);
     }
 
-    private BlobStore.Put download(Entry e) throws IOException {
+    private BlobStore.Written download(Entry e, boolean stage) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try (InputStream in = e.content().open()) {
-                return repo.blobs().put(in, e.mtime());
+                return stage ? repo.blobs().stage(in, e.mtime()) : new BlobStore.Written(repo.blobs().put(in, e.mtime()), null);
             } catch (TransferException x) {
                 if (attempt == TRANSFER_ATTEMPTS) {
                     throw new IOException(x.getMessage() + " (tried " + TRANSFER_ATTEMPTS + " times)", x);

@@ -253,6 +253,9 @@ public final class Snapshotter {
 
         record Failed(String path, String message) implements Outcome {}
 
+        /** Read and written, waiting for the group flush before it is named and linked. */
+        record Staged(Source source, RelPath path, Entry entry, Resolver.Pending pending) implements Outcome {}
+
         record Noted(String path, String message, Severity severity) implements Outcome {}
 
         /** Not worked on: the run is stopping for a reason it reports once. */
@@ -271,6 +274,15 @@ public final class Snapshotter {
         private final AtomicReference<Exception> fatal = new AtomicReference<>();
         private final Resolver resolver = new Resolver(repo);
         private volatile boolean committerDone;
+        /** Outcomes held by the committer, in order, until the staged blobs among them are flushed. */
+        private final java.util.List<Outcome> held = new java.util.ArrayList<>();
+        private int heldStaged;
+        private long heldSince;
+        private final ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS, r -> {
+            Thread t = new Thread(r, "linkvault-publish");
+            t.setDaemon(true);
+            return t;
+        });
 
         Run(SnapshotWriter writer, Manifest.Writer manifest, AtomicBoolean cancel, int workers) {
             this.writer = writer;
@@ -306,6 +318,8 @@ public final class Snapshotter {
                     // No worker may still link or store once the run has returned (and the
                     // repository may be closed): wait for the ones still busy.
                     awaitUninterruptibly(pool);
+                    publishers.shutdownNow();
+                    awaitUninterruptibly(publishers);
                 }
             }
             Exception e = fatal.get();
@@ -412,7 +426,10 @@ public final class Snapshotter {
 
         /** A file: its content resolved (known, or read and stored), then linked into the tree. */
         private Outcome file(Source s, RelPath p, Entry e) throws IOException {
-            Resolver.Resolution r = resolver.resolve(s, e);
+            Resolver.Resolution r = resolver.resolve(s, e, true);
+            if (r instanceof Resolver.Pending pending) {
+                return new Outcome.Staged(s, p, e, pending);
+            }
             try {
                 writer.file(p, r.blob(), e.mtime());
             } catch (BlobStore.BlobMissingException gone) {
@@ -437,11 +454,37 @@ public final class Snapshotter {
         private void commitLoop() {
             try {
                 while (true) {
-                    Outcome o = await(window.take());
+                    Future<Outcome> next;
+                    if (held.isEmpty()) {
+                        next = window.take();
+                    } else {
+                        long wait = heldSince + FLUSH_MILLIS - System.currentTimeMillis();
+                        next = wait <= 0 ? null : window.poll(wait, TimeUnit.MILLISECONDS);
+                        if (next == null) {
+                            flushHeld();
+                            continue;
+                        }
+                    }
+                    Outcome o = await(next);
                     if (o instanceof Outcome.End) {
+                        flushHeld();
                         return;
                     }
-                    commit(o);
+                    if (o instanceof Outcome.Staged || !held.isEmpty()) {
+                        // held in order behind a staged blob: the manifest stays in source order
+                        if (held.isEmpty()) {
+                            heldSince = System.currentTimeMillis();
+                        }
+                        held.add(o);
+                        if (o instanceof Outcome.Staged) {
+                            heldStaged++;
+                        }
+                        if (heldStaged >= FLUSH_BLOBS || held.size() >= FLUSH_HELD) {
+                            flushHeld();
+                        }
+                    } else {
+                        commit(o);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -450,8 +493,61 @@ public final class Snapshotter {
                 cancel.set(true);
             } finally {
                 committerDone = true;
+                for (Outcome o : held) {
+                    if (o instanceof Outcome.Staged st) {
+                        repo.blobs().discard(st.pending().staged());
+                    }
+                }
+                held.clear();
                 window.clear();
             }
+        }
+
+        /**
+         * Makes the staged blobs held durable with one flush of the filesystem, then names and
+         * links them (a few at a time) and commits everything held, in order. A blob's name thus
+         * appears only once its bytes are durable, as one fsync each did before, with one flush
+         * for up to {@link #FLUSH_BLOBS} blobs.
+         */
+        private void flushHeld() throws IOException, InterruptedException {
+            if (held.isEmpty()) {
+                return;
+            }
+            java.util.List<BlobStore.Staged> staged = new java.util.ArrayList<>();
+            for (Outcome o : held) {
+                if (o instanceof Outcome.Staged st) {
+                    staged.add(st.pending().staged());
+                }
+            }
+            if (fatal.get() == null) {
+                repo.blobs().flushStaged(staged);
+                crashPoint();
+            }
+            java.util.List<Future<Outcome>> done = new java.util.ArrayList<>();
+            for (Outcome o : held) {
+                done.add(o instanceof Outcome.Staged st
+                        ? publishers.submit(() -> guarded(st.path(), () -> publish(st)))
+                        : CompletableFuture.completedFuture(o));
+            }
+            for (int i = 0; i < done.size(); i++) {
+                Outcome o = await(done.get(i));
+                if (held.get(i) instanceof Outcome.Staged st && !(o instanceof Outcome.Done)) {
+                    repo.blobs().discard(st.pending().staged());
+                }
+                commit(o);
+            }
+            held.clear();
+            heldStaged = 0;
+        }
+
+        /** A staged blob, flushed: named (or found stored meanwhile), then linked into the tree. */
+        private Outcome publish(Outcome.Staged st) throws IOException {
+            BlobStore.Put put = repo.blobs().publishStaged(st.pending().staged());
+            Entry e = st.entry();
+            writer.file(st.path(), put.id(), e.mtime());
+            Resolver.Read r = resolver.finish(e, st.pending(), put);
+            return new Outcome.Done(fileItem(e, st.path(), r.blob(), r.size()), true, put, st.source(), e, r.remember(),
+                    r.warning());
         }
 
         private Outcome await(Future<Outcome> f) throws InterruptedException {
@@ -529,6 +625,28 @@ public final class Snapshotter {
             }
         }
     }
+
+    /**
+     * For the crash test: {@code -Dlinkvault.crash-after-flush=N} ends the process at once (as
+     * kill -9) after the N-th group flush, before any blob of that group is named.
+     */
+    private static final int CRASH_AFTER_FLUSH = Integer.getInteger("linkvault.crash-after-flush", 0);
+    private static final AtomicInteger FLUSHES = new AtomicInteger();
+
+    private static void crashPoint() {
+        if (CRASH_AFTER_FLUSH > 0 && FLUSHES.incrementAndGet() == CRASH_AFTER_FLUSH) {
+            Runtime.getRuntime().halt(137);
+        }
+    }
+
+    /** New blobs made durable by one flush of the filesystem, at most. */
+    static final int FLUSH_BLOBS = 512;
+    /** Outcomes held behind staged blobs, at most (memory). */
+    static final int FLUSH_HELD = 8192;
+    /** How long staged blobs wait for more before they are flushed anyway. */
+    static final long FLUSH_MILLIS = 250;
+    /** Threads that name and link flushed blobs. */
+    static final int PUBLISHERS = 4;
 
     /** A defect of linkvault met while snapshotting one path: the run stops; nothing is published. */
     public static final class Bug extends RuntimeException {

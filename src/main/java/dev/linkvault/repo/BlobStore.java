@@ -255,7 +255,46 @@ public final class BlobStore {
      * @throws IOException when reading {@code in} fails
      */
     public Put put(InputStream in, Instant mtime) throws IOException {
+        Written w = write(in, mtime);
+        if (w.put() != null) {
+            return w.put();
+        }
+        Staged st = w.staged();
+        try {
+            if (durable) {
+                // A blob must survive a power loss complete before its name exists.
+                try (FileChannel ch = FileChannel.open(st.tmp(), StandardOpenOption.WRITE)) {
+                    ch.force(false);
+                }
+            }
+            return publish(st.tmp(), st.id(), st.size(), st.sha256());
+        } finally {
+            Files.deleteIfExists(st.tmp());
+        }
+    }
+
+    /**
+     * A new content written, sealed (read-only, its mtime) and hashed in {@code .data/tmp}, not yet
+     * durable and not yet under its name: {@link #publishStaged} after {@link #flushStaged}.
+     */
+    public record Staged(Path tmp, BlobId id, long size, String sha256) {}
+
+    /** What writing a content came to: a Put when it needs no name of its own (empty, stored already), else a Staged. */
+    public record Written(Put put, Staged staged) {}
+
+    /**
+     * Stores a content as {@link #put} does, except that a new content is left staged: its bytes
+     * are not synced and its name not published, so that many can be made durable by one flush
+     * of the filesystem ({@link #flushStaged}) before their names appear ({@link #publishStaged}).
+     * A staged file that is never published is a leftover in {@code .data/tmp}, cleared later.
+     */
+    public Written stage(InputStream in, Instant mtime) throws IOException {
+        return write(in, mtime);
+    }
+
+    private Written write(InputStream in, Instant mtime) throws IOException {
         Path tmp = newTemp("put-");
+        boolean keep = false;
         try {
             MessageDigest sha1 = dev.linkvault.Digests.of("SHA-1");
             MessageDigest sha256 = dev.linkvault.Digests.of("SHA-256");
@@ -269,24 +308,82 @@ public final class BlobStore {
                     writeFully(out, buf, n);
                     size += n;
                 }
-                String hex256 = HexFormat.of().formatHex(sha256.digest());
-                BlobId id = new BlobId(HexFormat.of().formatHex(sha1.digest()), null);
-                if (size == 0) {
-                    return new Put(BlobId.EMPTY, 0, hex256, Outcome.EMPTY);
-                }
-                Put known = findStored(id, size, hex256);
-                if (known != null) {
-                    return known;
-                }
-                if (durable) {
-                    // A blob must survive a power loss complete before its name exists.
-                    out.force(false);
-                }
-                seal(tmp, mtime);
-                return publish(tmp, id, size, hex256);
             }
+            String hex256 = HexFormat.of().formatHex(sha256.digest());
+            BlobId id = new BlobId(HexFormat.of().formatHex(sha1.digest()), null);
+            if (size == 0) {
+                return new Written(new Put(BlobId.EMPTY, 0, hex256, Outcome.EMPTY), null);
+            }
+            Put known = findStored(id, size, hex256);
+            if (known != null) {
+                return new Written(known, null);
+            }
+            seal(tmp, mtime);
+            keep = true;
+            return new Written(null, new Staged(tmp, id, size, hex256));
         } finally {
-            Files.deleteIfExists(tmp);
+            if (!keep) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /**
+     * Makes the bytes of staged blobs durable with one flush of the repository's filesystem
+     * ({@code syncfs(2)}, through coreutils' {@code sync -f}); where that cannot be run, one
+     * {@code fdatasync} per file. Nothing to do for a repository opened without durability.
+     */
+    public void flushStaged(List<Staged> staged) throws IOException {
+        if (!durable || staged.isEmpty()) {
+            return;
+        }
+        if (!syncfsFails && syncfs()) {
+            return;
+        }
+        for (Staged st : staged) {
+            try (FileChannel ch = FileChannel.open(st.tmp(), StandardOpenOption.WRITE)) {
+                ch.force(false);
+            } catch (IOException e) {
+                throw new RepositoryWriteException("cannot sync " + st.tmp() + ": " + dev.linkvault.IoErrors.reason(e), e);
+            }
+        }
+    }
+
+    /** Set once {@code sync -f} failed: the per-file way is used from then on. */
+    private volatile boolean syncfsFails;
+
+    private boolean syncfs() throws IOException {
+        try {
+            Process p = new ProcessBuilder("sync", "-f", tmpDir.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor() == 0) {
+                return true;
+            }
+        } catch (IOException e) {
+            // no sync(1) here: the per-file way
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("stopped while flushing the repository");
+        }
+        syncfsFails = true;
+        return false;
+    }
+
+    /** Gives a staged blob, flushed by {@link #flushStaged}, its name (or finds its content stored meanwhile). */
+    public Put publishStaged(Staged st) throws IOException {
+        try {
+            return publish(st.tmp(), st.id(), st.size(), st.sha256());
+        } finally {
+            Files.deleteIfExists(st.tmp());
+        }
+    }
+
+    /** Removes a staged blob that will not be published (the run is stopping). */
+    public void discard(Staged st) {
+        try {
+            Files.deleteIfExists(st.tmp());
+        } catch (IOException e) {
+            // a leftover in .data/tmp, cleared later
         }
     }
 

@@ -60,9 +60,11 @@ class CrashTest {
     }
 
     /** Starts `linkvault -c CONFIG snapshot --name s1` in a JVM of its own, one worker so it is not over too soon. */
-    private Process child() throws IOException {
+    private Process child(String... jvm) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m"));
+        cmd.addAll(List.of(jvm));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "-c", config.toString(), "snapshot", "--name", "s1", "--workers", "1"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("LC_ALL", "C.UTF-8");
@@ -131,6 +133,28 @@ class CrashTest {
         long stored = cataloged();
         assertTrue(stored < FILES, "the child was stopped half-way");
         assertResumedRunCompletesWithEveryBlobIntact(stored, true);
+    }
+
+    @Test
+    void aSnapshotEndedBetweenAGroupFlushAndTheNamingOfItsBlobsLeavesOnlyTempFilesAndIsResumed() throws Exception {
+        // new blobs are made durable by one flush of the filesystem per group (up to 512, or what
+        // 250 ms gathered), then named: the process ends right after the third flush, before any
+        // blob of that group has its name
+        Process p = child("-Dlinkvault.crash-after-flush=3");
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(137, p.exitValue(), Files.readString(dir.resolve("child.err")));
+        long staged;
+        try (var t = Files.list(vault.resolve(".data/tmp"))) {
+            staged = t.filter(f -> f.getFileName().toString().startsWith("put-")).count();
+        }
+        assertTrue(staged > 0, "the flushed group is still in .data/tmp, unnamed");
+        long named = Fixtures.files(vault.resolve(".data/sha1")).size();
+        assertTrue(named > 0 && named + staged <= FILES, "two groups were named before the end: " + named);
+        for (Path blob : Fixtures.files(vault.resolve(".data/sha1"))) {
+            String name = blob.getParent().getFileName().toString() + blob.getFileName();
+            assertEquals(name, Fixtures.sha1(blob), "every named blob is whole");
+        }
+        assertResumedRunCompletesWithEveryBlobIntact(cataloged(), true);
     }
 
     @Test

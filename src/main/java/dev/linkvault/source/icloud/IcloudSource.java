@@ -134,6 +134,11 @@ public final class IcloudSource implements Source {
         return new Estimate(l.files(), l.bytes());
     }
 
+    /** When Apple's trust of the saved login ends, or null when none is saved; after {@link #check}. */
+    public Instant trustEnds() throws IOException {
+        return client().session().trustEnds();
+    }
+
     /** Listing requests and downloads made so far (the fake server counts them too). */
     public long[] requests() throws IOException {
         IcloudClient c = client();

@@ -253,6 +253,24 @@ class IcloudSourceTest extends VaultTest {
     }
 
     @Test
+    void aSpurious400AndA421MidRunAreRidOut() throws Exception {
+        snapshot("s1");
+        apple.failStatus = 400;
+        apple.failBody = "{\"error\":\"Bad Request\"}";
+        apple.failNext.set(2);
+        Snapshotter.Result r = snapshot("s2");
+        assertEquals(0, r.summary().errors(), problems.toString());
+        int logins = apple.signinInits.get();
+        apple.failStatus = 421;
+        apple.failBody = "{\"success\":false,\"error\":\"Failed to validate the credentials from cookie\"}";
+        apple.failNext.set(1);
+        r = snapshot("s3");
+        assertEquals(0, r.summary().errors(), problems.toString());
+        assertEquals(logins, apple.signinInits.get(), "a 421 is renewed with accountLogin and the saved token, no SRP");
+        assertTrue(apple.accountLogins.get() >= 2);
+    }
+
+    @Test
     void aDriveThatSuddenlyLooksEmptyIsNotBelievedAndNothingIsPublished() throws Exception {
         snapshot("s1");
         apple.emptyRoot();
