@@ -581,7 +581,7 @@ public final class IcloudClient implements AutoCloseable {
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
-        String cookies = session.cookieHeader(Instant.now());
+        String cookies = session.cookieHeader(Instant.now(), host == Host.AUTH);
         if (cookies != null) {
             b.header("Cookie", cookies);
         }
@@ -645,7 +645,7 @@ public final class IcloudClient implements AutoCloseable {
         }
         Instant now = Instant.now();
         for (String c : a.headers().allValues("Set-Cookie")) {
-            session.setCookie(c, now);
+            session.setCookie(c, now, host == Host.AUTH);
             changed = true;
         }
         if (changed) {

@@ -47,8 +47,11 @@ public final class IcloudSession {
     /** Cookies by name (Apple's names are unique across its hosts). */
     final Map<String, Cookie> cookies = new LinkedHashMap<>();
 
-    /** One cookie; {@code expires} null for a session cookie. */
-    record Cookie(String name, String value, Instant expires) {}
+    /**
+     * One cookie; {@code expires} null for a session cookie; {@code auth} for one idmsa set, which
+     * goes back to idmsa only (as a browser's jar keeps {@code apple.com} and {@code icloud.com} apart).
+     */
+    record Cookie(String name, String value, Instant expires, boolean auth) {}
 
     private IcloudSession(Path file, String appleId) {
         this.file = file;
@@ -93,7 +96,7 @@ public final class IcloudSession {
         for (JsonNode c : n.path("cookies")) {
             String exp = text(c, "expires");
             s.cookies.put(c.get("name").asText(), new Cookie(c.get("name").asText(), c.get("value").asText(),
-                    exp == null ? null : Instant.parse(exp)));
+                    exp == null ? null : Instant.parse(exp), c.path("auth").asBoolean(false)));
         }
         return s;
     }
@@ -118,22 +121,22 @@ public final class IcloudSession {
 
     /** Whether there is what a run needs to list the Drive without a login: cookies and the Drive hosts. */
     public boolean hasWebSession() {
-        return drivews != null && docws != null && !cookies.isEmpty();
+        return drivews != null && docws != null && cookies.values().stream().anyMatch(c -> !c.auth());
     }
 
-    /** Cookies not expired at {@code now}, as a Cookie header value, or null for none. */
-    String cookieHeader(Instant now) {
+    /** The cookies for idmsa ({@code auth}) or for iCloud's hosts, not expired at {@code now}, as a header value, or null. */
+    String cookieHeader(Instant now, boolean auth) {
         List<String> parts = new ArrayList<>();
         for (Cookie c : cookies.values()) {
-            if (c.expires() == null || c.expires().isAfter(now)) {
+            if (c.auth() == auth && (c.expires() == null || c.expires().isAfter(now))) {
                 parts.add(c.name() + "=" + c.value());
             }
         }
         return parts.isEmpty() ? null : String.join("; ", parts);
     }
 
-    /** Takes one Set-Cookie header: a past Expires or Max-Age=0 removes the cookie. */
-    void setCookie(String header, Instant now) {
+    /** Takes one Set-Cookie header (from idmsa when {@code auth}): a past Expires or Max-Age=0 removes the cookie. */
+    void setCookie(String header, Instant now, boolean auth) {
         String[] parts = header.split(";");
         int eq = parts[0].indexOf('=');
         if (eq <= 0) {
@@ -159,13 +162,13 @@ public final class IcloudSession {
         if (expires != null && !expires.isAfter(now) || value.isEmpty()) {
             cookies.remove(name);
         } else {
-            cookies.put(name, new Cookie(name, value, expires));
+            cookies.put(name, new Cookie(name, value, expires, auth));
         }
     }
 
-    /** Forgets the web session (cookies, hosts), keeping the trust token: the next run logs in with it. */
+    /** Forgets the web session (iCloud's cookies), keeping the trust token: the next run logs in with it. */
     void dropWebSession() {
-        cookies.clear();
+        cookies.values().removeIf(c -> !c.auth());
     }
 
     /** Writes the session atomically, mode 0600, in its folder (made 0700 if missing). */
@@ -193,6 +196,7 @@ public final class IcloudSession {
             o.put("name", c.name());
             o.put("value", c.value());
             o.put("expires", c.expires() == null ? null : c.expires().toString());
+            o.put("auth", c.auth());
         }
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);

@@ -471,7 +471,8 @@ public final class FakeIcloud implements AutoCloseable {
             return rotate(json(400, JSON.readTree("{\"serviceErrors\":[{\"code\":\"-1\",\"message\":\"no widget key\"}]}")));
         }
         if (p.equals("/authorize/signin") && m.equals("GET")) {
-            return rotate(text(200, "<html><body>sign in</body></html>"));
+            return with(rotate(text(200, "<html><body>sign in</body></html>")), "Set-Cookie",
+                    "aasp=" + UUID.randomUUID() + "; Domain=idmsa.apple.com; Path=/; Secure; HttpOnly");
         }
         if (p.equals("/federate") && m.equals("POST")) {
             return rotate(json(200, JSON.readTree("{\"hasSWP\":false}")));

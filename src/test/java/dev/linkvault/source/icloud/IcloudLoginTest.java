@@ -93,6 +93,9 @@ class IcloudLoginTest {
         assertEquals("firstPartyAuth", h.getFirst("X-Apple-OAuth-Client-Type"));
         assertNotNull(h.getFirst("scnt"), "the scnt of the previous answer goes back");
         assertNotNull(h.getFirst("X-Apple-ID-Session-Id"));
+        assertTrue(h.getFirst("Cookie").contains("aasp="), "idmsa's cookie goes back to idmsa");
+        String toSetup = apple.lastHeaders.get("/setup/ws/1/accountLogin").getFirst("Cookie");
+        assertTrue(toSetup == null || !toSetup.contains("aasp="), "and to no iCloud host: " + toSetup);
 
         // a day later Apple has ended the web session and the session token; the trust token is good
         apple.killSessions();
