@@ -297,30 +297,28 @@ public final class BlobStore {
         boolean keep = false;
         try {
             MessageDigest sha1 = dev.linkvault.Digests.of("SHA-1");
-            MessageDigest sha256 = dev.linkvault.Digests.of("SHA-256");
             long size = 0;
             try (in; FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 byte[] buf = new byte[BUFFER];
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     sha1.update(buf, 0, n);
-                    sha256.update(buf, 0, n);
                     writeFully(out, buf, n);
                     size += n;
                 }
             }
-            String hex256 = HexFormat.of().formatHex(sha256.digest());
             BlobId id = new BlobId(HexFormat.of().formatHex(sha1.digest()), null);
             if (size == 0) {
-                return new Written(new Put(BlobId.EMPTY, 0, hex256, Outcome.EMPTY), null);
+                return new Written(new Put(BlobId.EMPTY, 0, EMPTY_SHA256, Outcome.EMPTY), null);
             }
-            Put known = findStored(id, size, hex256);
+            String[] mine = new String[1];
+            Put known = findStored(id, size, tmp, mine);
             if (known != null) {
                 return new Written(known, null);
             }
             seal(tmp, mtime);
             keep = true;
-            return new Written(null, new Staged(tmp, id, size, hex256));
+            return new Written(null, new Staged(tmp, id, size, mine[0]));
         } finally {
             if (!keep) {
                 Files.deleteIfExists(tmp);
@@ -411,8 +409,17 @@ public final class BlobStore {
         Files.setLastModifiedTime(tmp, FileTime.from(mtime));
     }
 
-    /** The stored blob with exactly this content, if any: the common case of a duplicate, without a sync. */
-    private Put findStored(BlobId primary, long size, String sha256) throws IOException {
+    /**
+     * The stored blob with exactly this content, if any: the common case of a duplicate, without a
+     * sync. The new content's SHA-256 is computed (from {@code tmp}, into {@code mine[0]}) only
+     * when a blob of its SHA-1 is stored: a duplicate and a SHA-1 collision are told apart by it.
+     */
+    private Put findStored(BlobId primary, long size, Path tmp, String[] mine) throws IOException {
+        if (!exists(primary)) {
+            return null;
+        }
+        mine[0] = sha256Of(tmp);
+        String sha256 = mine[0];
         for (BlobId id : new BlobId[] {primary, new BlobId(primary.sha1(), sha256)}) {
             if (!exists(id)) {
                 return null;
@@ -422,6 +429,10 @@ public final class BlobStore {
                 return null;
             }
             Catalog.BlobFacts there = facts(id);
+            if (there == null) {
+                setAside(id); // not the content its name says: the content read takes the name
+                return null;
+            }
             if (there.size() == size && there.sha256().equals(sha256)) {
                 if (Files.size(path(id)) != size) {
                     setAside(id); // cut short or grown since it was stored: damaged, and replaced now
@@ -453,6 +464,25 @@ public final class BlobStore {
         }
     }
 
+    /** SHA-256 of a file, in hex. */
+    private static String sha256Of(Path file) throws IOException {
+        MessageDigest d = dev.linkvault.Digests.of("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                d.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(d.digest());
+    }
+
+    static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    /**
+     * Names {@code tmp} as blob {@code id}. {@code sha256} may be null (not computed: no blob of
+     * that SHA-1 was stored); the blob's facts are then recorded when first needed.
+     */
     private Put publish(Path tmp, BlobId id, long size, String sha256) throws IOException {
         Path dst = path(id);
         try {
@@ -462,10 +492,19 @@ public final class BlobStore {
             if (newFolder) {
                 dirty.add(sha1Dir);
             }
-            catalog.get().recordBlob(id, size, sha256);
+            if (sha256 != null) {
+                catalog.get().recordBlob(id, size, sha256);
+            }
             return new Put(id, size, sha256, id.isCollisionVariant() ? Outcome.COLLISION_INSERTED : Outcome.INSERTED);
         } catch (FileAlreadyExistsException e) {
+            if (sha256 == null) {
+                sha256 = sha256Of(tmp); // another worker named the same SHA-1 meanwhile
+            }
             Catalog.BlobFacts there = facts(id);
+            if (there == null) {
+                setAside(id);
+                return publish(tmp, id, size, sha256);
+            }
             if (there.size() == size && there.sha256().equals(sha256)) {
                 return new Put(id, size, sha256, Outcome.EXISTED);
             }
@@ -476,13 +515,20 @@ public final class BlobStore {
         }
     }
 
-    /** Size and SHA-256 of a stored blob: from the catalog, else by reading it once. */
+    /**
+     * Size and SHA-256 of a stored blob: from the catalog, else by reading it once (a new blob's
+     * are recorded only when first needed). Null when the stored file is not the content its name
+     * says (changed in place by hand, cut short): it is then no blob, and is set aside by the caller.
+     */
     private Catalog.BlobFacts facts(BlobId id) throws IOException {
         var known = catalog.get().blob(id);
         if (known.isPresent()) {
             return known.get();
         }
         ContentHash h = ContentHash.of(path(id));
+        if (!h.sha1().equals(id.sha1()) || id.isCollisionVariant() && !h.sha256().equals(id.collisionSha256())) {
+            return null;
+        }
         catalog.get().recordBlob(id, h.size(), h.sha256());
         return new Catalog.BlobFacts(h.size(), h.sha256());
     }

@@ -53,7 +53,10 @@ class BlobStoreTest {
         assertEquals("hello\n", Files.readString(p));
         assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
         assertEquals(T1, Files.getLastModifiedTime(p).toInstant());
-        assertEquals(Fixtures.hash("SHA-256", p), put.sha256());
+        assertEquals(null, put.sha256(), "SHA-256 is computed only when a blob of that SHA-1 is stored already");
+        BlobStore.Put again = blobs.put(bytes("hello\n"), T1);
+        assertEquals(BlobStore.Outcome.EXISTED, again.outcome());
+        assertEquals(Fixtures.hash("SHA-256", p), again.sha256(), "a duplicate is told from a collision by it");
         try (var s = Files.list(repo.tmpDir())) {
             assertEquals(0, s.count(), "no temp file is left behind");
         }
@@ -102,7 +105,7 @@ class BlobStoreTest {
         byte[] b = Files.readAllBytes(Fixtures.collisions().resolve("sha-mbles-2.bin"));
         BlobStore.Put pa = blobs.put(new ByteArrayInputStream(a), T1);
         repo.close();
-        Files.delete(dir.resolve("vault/.linkvault/catalog.sqlite"));
+        Files.deleteIfExists(dir.resolve("vault/.linkvault/catalog.sqlite"));
         repo = Repository.openForWriting(dir.resolve("vault"), "test", true);
         blobs = repo.blobs();
         BlobStore.Put pb = blobs.put(new ByteArrayInputStream(b), T1);
