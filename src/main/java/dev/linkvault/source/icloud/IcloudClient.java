@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -84,9 +83,6 @@ public final class IcloudClient implements AutoCloseable {
     private int renewals;
     private int generation;
     private Supplier<String> password = () -> null;
-    /** Requests made, by kind, for tests and the benchmark. */
-    private final java.util.concurrent.atomic.AtomicLong listings = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong downloads = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param fixHint the command that logs in, for messages: {@code linkvault -c vault.yaml icloud login} */
     public IcloudClient(Endpoints endpoints, IcloudSession session, Pacer pacer, int connections, String fixHint) {
@@ -425,7 +421,6 @@ public final class IcloudClient implements AutoCloseable {
 
     /** A POST to drivews (a listing), renewed once on a dead session, paced. */
     public JsonNode drivews(String path, String body) throws IOException, InterruptedException {
-        listings.incrementAndGet();
         return service("POST", () -> account.drivews() + path + params(), body);
     }
 
@@ -433,15 +428,6 @@ public final class IcloudClient implements AutoCloseable {
     public JsonNode docws(String pathAndQuery) throws IOException, InterruptedException {
         return service("GET", () -> account.docws() + pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?")
                 + params().substring(1), null);
-    }
-
-    /** Listing requests and content downloads made, for tests and the benchmark. */
-    public long listingRequests() {
-        return listings.get();
-    }
-
-    public long downloadRequests() {
-        return downloads.get();
     }
 
     private interface Url {
@@ -508,7 +494,6 @@ public final class IcloudClient implements AutoCloseable {
      * Apple's 330 and ordinary redirects, paced like every request.
      */
     public HttpResponse<InputStream> content(String url) throws IOException, InterruptedException {
-        downloads.incrementAndGet();
         String at = url;
         for (int hops = 0; ; ) {
             pacer.await();
@@ -661,11 +646,6 @@ public final class IcloudClient implements AutoCloseable {
 
     private static String b64(byte[] b) {
         return Base64.getEncoder().encodeToString(b);
-    }
-
-    /** A fresh frame id for a login that starts over. */
-    static String newFrame() {
-        return "auth-" + UUID.randomUUID();
     }
 
     @Override

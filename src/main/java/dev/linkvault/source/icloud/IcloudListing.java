@@ -50,7 +50,6 @@ final class IcloudListing implements AutoCloseable {
     private long nextId = 1;
     private long files;
     private long bytes;
-    private long requests;
 
     private IcloudListing(Path file, Connection db) {
         this.file = file;
@@ -80,10 +79,6 @@ final class IcloudListing implements AutoCloseable {
 
     long bytes() {
         return bytes;
-    }
-
-    long requests() {
-        return requests;
     }
 
     /**
@@ -145,7 +140,7 @@ final class IcloudListing implements AutoCloseable {
                     JsonNode answer = await(answers.get(i));
                     for (int k = r[0]; k < r[1]; k++) {
                         JsonNode folder = answer == null ? null : find(answer, dws.get(k), k - r[0]);
-                        store(ids.get(k)[0], dws.get(k), folder, answer == null, appLibraries, client, r[1] - r[0]);
+                        store(ids.get(k)[0], dws.get(k), folder, answer == null, appLibraries, r[1] - r[0]);
                     }
                 }
                 db.commit();
@@ -162,9 +157,6 @@ final class IcloudListing implements AutoCloseable {
         ArrayNode body = JSON.createArrayNode();
         for (String d : drivewsids) {
             body.addObject().put("drivewsid", d).put("partialData", false).put("includeHierarchy", false);
-        }
-        synchronized (this) {
-            requests++;
         }
         try {
             return client.drivews("/retrieveItemDetailsInFolders", body.toString());
@@ -207,7 +199,7 @@ final class IcloudListing implements AutoCloseable {
     }
 
     private void store(long id, String drivewsid, JsonNode folder, boolean batchRefused, boolean appLibraries,
-                       IcloudClient client, int batchSize) throws SQLException, IOException, InterruptedException {
+                       int batchSize) throws SQLException {
         if (batchRefused) {
             // the request as a whole was refused: this folder is asked again alone, next round
             if (batchSize > 1) {
@@ -297,7 +289,7 @@ final class IcloudListing implements AutoCloseable {
             }
             for (int i = 0; i < ids.size(); i++) {
                 JsonNode a = request(client, List.of(dws.get(i)));
-                store(ids.get(i)[0], dws.get(i), a == null ? null : find(a, dws.get(i), 0), false, appLibraries, client, 1);
+                store(ids.get(i)[0], dws.get(i), a == null ? null : find(a, dws.get(i), 0), false, appLibraries, 1);
             }
             db.commit();
         } catch (SQLException e) {
@@ -372,16 +364,6 @@ final class IcloudListing implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    /** How many items the top folder holds directly (the root's emptiness, for the shrink guard's message). */
-    long count(long parent) throws SQLException {
-        try (PreparedStatement q = db.prepareStatement("SELECT count(*) FROM item WHERE parent = ?")) {
-            q.setLong(1, parent);
-            try (ResultSet rs = q.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
     }
 
     @Override

@@ -139,12 +139,6 @@ public final class IcloudSource implements Source {
         return client().session().trustEnds();
     }
 
-    /** Listing requests and downloads made so far (the fake server counts them too). */
-    public long[] requests() throws IOException {
-        IcloudClient c = client();
-        return new long[] {c.listingRequests(), c.downloadRequests()};
-    }
-
     @Override
     public void scan(Sink sink) throws IOException, InterruptedException {
         IcloudListing l = listing();
