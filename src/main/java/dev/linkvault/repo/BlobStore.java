@@ -335,40 +335,15 @@ public final class BlobStore {
         if (!durable || staged.isEmpty()) {
             return;
         }
-        long bytes = 0;
-        for (Staged st : staged) {
-            bytes += st.size();
-        }
-        // syncfs also waits for whatever else is dirty on the filesystem (another program's
-        // unsynced writes): where that is much more than this group, one fdatasync per blob costs less
-        long dirty = dirtyBytes();
-        if (!syncfsFails && (dirty < 0 || dirty <= 4 * bytes + FOREIGN_DIRTY_ALLOWED) && syncfs()) {
+        if (!syncfsFails && syncfs()) {
             return;
         }
-        try {
-            staged.parallelStream().forEach(st -> {
-                try (FileChannel ch = FileChannel.open(st.tmp(), StandardOpenOption.WRITE)) {
-                    ch.force(false);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(new RepositoryWriteException("cannot sync " + st.tmp() + ": "
-                            + dev.linkvault.IoErrors.reason(e), e));
-                }
-            });
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
-    }
-
-    /** Dirty data of other writers that a group flush may wait for before one fdatasync per blob is cheaper. */
-    static final long FOREIGN_DIRTY_ALLOWED = 64L << 20;
-
-    /** The system's dirty page cache in bytes ({@code Dirty:} of /proc/meminfo), or -1 where unknown. */
-    static long dirtyBytes() {
-        try (var lines = Files.lines(Path.of("/proc/meminfo"))) {
-            return lines.filter(l -> l.startsWith("Dirty:")).findFirst()
-                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).orElse(-1L);
-        } catch (IOException | RuntimeException e) {
-            return -1;
+        for (Staged st : staged) {
+            try (FileChannel ch = FileChannel.open(st.tmp(), StandardOpenOption.WRITE)) {
+                ch.force(false);
+            } catch (IOException e) {
+                throw new RepositoryWriteException("cannot sync " + st.tmp() + ": " + dev.linkvault.IoErrors.reason(e), e);
+            }
         }
     }
 
