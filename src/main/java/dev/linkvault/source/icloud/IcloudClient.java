@@ -77,6 +77,7 @@ public final class IcloudClient implements AutoCloseable {
     private final IcloudSession session;
     private final Pacer pacer;
     private final HttpClient http;
+    private final java.util.concurrent.ExecutorService httpThreads;
     private final String fixHint;
     private Account account;
     /** How often the session was renewed this run (at most once), and a count of renewals seen by requests. */
@@ -90,13 +91,13 @@ public final class IcloudClient implements AutoCloseable {
         this.session = session;
         this.pacer = pacer;
         this.fixHint = fixHint;
+        this.httpThreads = java.util.concurrent.Executors.newFixedThreadPool(Math.max(2, connections), r -> {
+            Thread t = new Thread(r, "linkvault-icloud-http");
+            t.setDaemon(true);
+            return t;
+        });
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(20))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(java.util.concurrent.Executors.newFixedThreadPool(Math.max(2, connections), r -> {
-                    Thread t = new Thread(r, "linkvault-icloud-http");
-                    t.setDaemon(true);
-                    return t;
-                })).build();
+                .followRedirects(HttpClient.Redirect.NEVER).executor(httpThreads).build();
     }
 
     public IcloudSession session() {
@@ -648,8 +649,9 @@ public final class IcloudClient implements AutoCloseable {
         return Base64.getEncoder().encodeToString(b);
     }
 
+    /** Ends the client's threads (Java 17's HttpClient has no close of its own). */
     @Override
     public void close() {
-        // HttpClient on Java 17 has no close; its daemon threads end with the process
+        httpThreads.shutdownNow();
     }
 }

@@ -22,18 +22,19 @@ public final class IcloudLogin {
     public static Outcome login(SourceConfig.Icloud config, String password, IcloudClient.Codes codes, Integer smsPhone,
                                 Consumer<String> say, Duration pcsWait, String fixHint)
             throws IOException, InterruptedException {
-        IcloudClient c = client(config, fixHint);
-        if (c.sessionWorks() && c.account().webAccessAllowed()
-                && (!c.account().pcsRequired() || c.session().cookies.containsKey("X-APPLE-WEBAUTH-PCS-Documents"))) {
-            return new Outcome(true, c.session().trustEnds());
+        try (IcloudClient c = client(config, fixHint)) {
+            if (c.sessionWorks() && c.account().webAccessAllowed()
+                    && (!c.account().pcsRequired() || c.session().cookies.containsKey("X-APPLE-WEBAUTH-PCS-Documents"))) {
+                return new Outcome(true, c.session().trustEnds());
+            }
+            if (password == null) {
+                throw new IcloudException(IcloudException.Kind.NEEDS_LOGIN, "no password for " + config.appleId()
+                        + ": set password-env or password-file on source '" + config.name() + "', or run this on a terminal");
+            }
+            c.session().dropWebSession();
+            c.login(password, codes, smsPhone, say, pcsWait);
+            return new Outcome(false, c.session().trustEnds());
         }
-        if (password == null) {
-            throw new IcloudException(IcloudException.Kind.NEEDS_LOGIN, "no password for " + config.appleId()
-                    + ": set password-env or password-file on source '" + config.name() + "', or run this on a terminal");
-        }
-        c.session().dropWebSession();
-        c.login(password, codes, smsPhone, say, pcsWait);
-        return new Outcome(false, c.session().trustEnds());
     }
 
     /** The saved session as a run would find it; asks Apple once ({@code validate}), never logs in. */
@@ -41,10 +42,14 @@ public final class IcloudLogin {
                          String advice) {}
 
     public static Status status(SourceConfig.Icloud config, String fixHint) throws IOException, InterruptedException {
-        IcloudClient c = client(config, fixHint);
-        IcloudSession s = c.session();
-        boolean saved = java.nio.file.Files.exists(s.file());
-        boolean valid = saved && c.sessionWorks();
+        IcloudSession s;
+        boolean saved;
+        boolean valid;
+        try (IcloudClient c = client(config, fixHint)) {
+            s = c.session();
+            saved = java.nio.file.Files.exists(s.file());
+            valid = saved && c.sessionWorks();
+        }
         Instant ends = s.trustEnds();
         boolean soon = ends != null && ends.isBefore(Instant.now().plus(IcloudSource.TRUST_WARNING));
         String advice;

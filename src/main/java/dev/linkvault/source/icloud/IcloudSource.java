@@ -326,6 +326,10 @@ public final class IcloudSource implements Source {
 
     @Override
     public synchronized void close() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
         if (packages != null) {
             packages.close();
             packages = null;
