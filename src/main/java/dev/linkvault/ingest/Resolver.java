@@ -27,7 +27,6 @@ import java.util.Optional;
  */
 final class Resolver {
     static final int TRANSFER_ATTEMPTS = 3;
-    private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     private final Repository repo;
 
     /** How a content was found without reading it. */
@@ -137,7 +136,7 @@ final class Resolver {
     private Read read(Entry e) throws IOException {
         // Nothing to read for an empty file (Nextcloud has such rows by the thousand); one that
         // grows meanwhile changes its fingerprint and is read next run.
-        BlobStore.Put put = e.size() == 0 ? new BlobStore.Put(BlobId.EMPTY, 0, EMPTY_SHA256, BlobStore.Outcome.EMPTY)
+        BlobStore.Put put = e.size() == 0 ? new BlobStore.Put(BlobId.EMPTY, 0, BlobStore.EMPTY_SHA256, BlobStore.Outcome.EMPTY)
                 : download(e, false).put();
         return outcome(e, put, e.content().stillMatches(e.fingerprint()));
     }

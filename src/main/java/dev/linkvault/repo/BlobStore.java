@@ -255,22 +255,20 @@ public final class BlobStore {
      * @throws IOException when reading {@code in} fails
      */
     public Put put(InputStream in, Instant mtime) throws IOException {
-        Written w = write(in, mtime);
+        Written w = stage(in, mtime);
         if (w.put() != null) {
             return w.put();
         }
-        Staged st = w.staged();
-        try {
-            if (durable) {
+        if (durable) {
+            try {
                 // A blob must survive a power loss complete before its name exists.
-                try (FileChannel ch = FileChannel.open(st.tmp(), StandardOpenOption.WRITE)) {
-                    ch.force(false);
-                }
+                force(w.staged().tmp());
+            } catch (IOException e) {
+                discard(w.staged());
+                throw e;
             }
-            return publish(st.tmp(), st.id(), st.size(), st.sha256());
-        } finally {
-            Files.deleteIfExists(st.tmp());
         }
+        return publishStaged(w.staged());
     }
 
     /**
@@ -289,10 +287,6 @@ public final class BlobStore {
      * A staged file that is never published is a leftover in {@code .data/tmp}, cleared later.
      */
     public Written stage(InputStream in, Instant mtime) throws IOException {
-        return write(in, mtime);
-    }
-
-    private Written write(InputStream in, Instant mtime) throws IOException {
         Path tmp = newTemp("put-");
         boolean keep = false;
         try {
@@ -311,14 +305,15 @@ public final class BlobStore {
             if (size == 0) {
                 return new Written(new Put(BlobId.EMPTY, 0, EMPTY_SHA256, Outcome.EMPTY), null);
             }
-            String[] mine = new String[1];
-            Put known = findStored(id, size, tmp, mine);
+            // SHA-256 tells a duplicate from a SHA-1 collision: needed only when that SHA-1 is stored
+            String sha256 = exists(id) ? sha256Of(tmp) : null;
+            Put known = sha256 == null ? null : findStored(id, size, sha256);
             if (known != null) {
                 return new Written(known, null);
             }
             seal(tmp, mtime);
             keep = true;
-            return new Written(null, new Staged(tmp, id, size, mine[0]));
+            return new Written(null, new Staged(tmp, id, size, sha256));
         } finally {
             if (!keep) {
                 Files.deleteIfExists(tmp);
@@ -339,11 +334,16 @@ public final class BlobStore {
             return;
         }
         for (Staged st : staged) {
-            try (FileChannel ch = FileChannel.open(st.tmp(), StandardOpenOption.WRITE)) {
-                ch.force(false);
-            } catch (IOException e) {
-                throw new RepositoryWriteException("cannot sync " + st.tmp() + ": " + dev.linkvault.IoErrors.reason(e), e);
-            }
+            force(st.tmp());
+        }
+    }
+
+    /** fdatasync of one file. */
+    private static void force(Path file) throws RepositoryWriteException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(false);
+        } catch (IOException e) {
+            throw new RepositoryWriteException("cannot sync " + file + ": " + dev.linkvault.IoErrors.reason(e), e);
         }
     }
 
@@ -409,17 +409,8 @@ public final class BlobStore {
         Files.setLastModifiedTime(tmp, FileTime.from(mtime));
     }
 
-    /**
-     * The stored blob with exactly this content, if any: the common case of a duplicate, without a
-     * sync. The new content's SHA-256 is computed (from {@code tmp}, into {@code mine[0]}) only
-     * when a blob of its SHA-1 is stored: a duplicate and a SHA-1 collision are told apart by it.
-     */
-    private Put findStored(BlobId primary, long size, Path tmp, String[] mine) throws IOException {
-        if (!exists(primary)) {
-            return null;
-        }
-        mine[0] = sha256Of(tmp);
-        String sha256 = mine[0];
+    /** The stored blob with exactly this content, if any: the common case of a duplicate, without a sync. */
+    private Put findStored(BlobId primary, long size, String sha256) throws IOException {
         for (BlobId id : new BlobId[] {primary, new BlobId(primary.sha1(), sha256)}) {
             if (!exists(id)) {
                 return null;
@@ -477,7 +468,8 @@ public final class BlobStore {
         return HexFormat.of().formatHex(d.digest());
     }
 
-    static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    /** The SHA-256 of zero bytes. */
+    public static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     /**
      * Names {@code tmp} as blob {@code id}. {@code sha256} may be null (not computed: no blob of

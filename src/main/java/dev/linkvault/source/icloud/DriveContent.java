@@ -97,23 +97,19 @@ final class DriveContent implements Content {
     /** The alias key of the document's signature: a SHA-256 in hex, apart from S3's 32-hex ETags. */
     @Override
     public String knownEtag() throws IOException {
-        String sig = token().path("signature").asText(null);
-        return sig == null || sig.isEmpty() ? null : aliasOf(sig);
+        return aliasOf(token());
     }
 
     @Override
-    public String readEtag() {
-        JsonNode t;
-        synchronized (this) {
-            t = token;
-        }
-        String sig = t == null ? null : t.path("signature").asText(null);
-        return sig == null || sig.isEmpty() ? null : aliasOf(sig);
+    public synchronized String readEtag() {
+        return aliasOf(token);
     }
 
-    static String aliasOf(String signature) {
-        return org.bouncycastle.util.encoders.Hex.toHexString(
-                Srp.sha256(("icloud-signature:" + signature).getBytes(StandardCharsets.UTF_8)));
+    /** The alias key of a token's signature, or null without one. */
+    static String aliasOf(JsonNode token) {
+        String sig = token == null ? null : token.path("signature").asText("");
+        return sig == null || sig.isEmpty() ? null : org.bouncycastle.util.encoders.Hex.toHexString(
+                Srp.sha256(("icloud-signature:" + sig).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Fails at the end of the stream when the bytes were not as many as expected. */

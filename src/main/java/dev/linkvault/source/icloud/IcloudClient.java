@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -607,23 +606,25 @@ public final class IcloudClient implements AutoCloseable {
         }
     }
 
+    /** The headers idmsa and setup answers carry that the next request sends back (§1.1). */
+    private static final List<String> ROTATING = List.of("X-Apple-ID-Account-Country", "X-Apple-ID-Session-Id",
+            "X-Apple-Session-Token", "X-Apple-TwoSV-Trust-Token", "scnt", "X-Apple-Auth-Attributes");
+
     /** Keeps what every answer rotates (§1.1) and its cookies, and saves the session. */
     private void harvest(Answer a, Host host) throws IOException {
         boolean changed = false;
         if (host != Host.SERVICE) {
-            String[][] keep = {{"X-Apple-ID-Account-Country"}, {"X-Apple-ID-Session-Id"}, {"X-Apple-Session-Token"},
-                    {"X-Apple-TwoSV-Trust-Token"}, {"scnt"}, {"X-Apple-Auth-Attributes"}};
-            for (String[] k : keep) {
-                String v = a.header(k[0]);
+            for (String h : ROTATING) {
+                String v = a.header(h);
                 if (v == null || v.isEmpty()) {
                     continue;
                 }
                 changed = true;
-                switch (k[0].toLowerCase(Locale.ROOT)) {
-                    case "x-apple-id-account-country" -> session.accountCountry = v;
-                    case "x-apple-id-session-id" -> session.sessionId = v;
-                    case "x-apple-session-token" -> session.sessionToken = v;
-                    case "x-apple-twosv-trust-token" -> session.trustToken = v;
+                switch (h) {
+                    case "X-Apple-ID-Account-Country" -> session.accountCountry = v;
+                    case "X-Apple-ID-Session-Id" -> session.sessionId = v;
+                    case "X-Apple-Session-Token" -> session.sessionToken = v;
+                    case "X-Apple-TwoSV-Trust-Token" -> session.trustToken = v;
                     case "scnt" -> session.scnt = v;
                     default -> session.authAttributes = v;
                 }

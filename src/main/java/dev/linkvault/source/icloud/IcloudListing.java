@@ -112,14 +112,14 @@ final class IcloudListing implements AutoCloseable {
         });
         try {
             while (true) {
-                List<long[]> ids = new ArrayList<>();
+                List<Long> ids = new ArrayList<>();
                 List<String> dws = new ArrayList<>();
                 try (PreparedStatement q = db.prepareStatement(
                         "SELECT id, drivewsid FROM item WHERE listed = 0 AND type <> 'FILE' ORDER BY id LIMIT ?")) {
                     q.setInt(1, batch * parallel);
                     try (ResultSet rs = q.executeQuery()) {
                         while (rs.next()) {
-                            ids.add(new long[] {rs.getLong(1)});
+                            ids.add(rs.getLong(1));
                             dws.add(rs.getString(2));
                         }
                     }
@@ -140,7 +140,7 @@ final class IcloudListing implements AutoCloseable {
                     JsonNode answer = await(answers.get(i));
                     for (int k = r[0]; k < r[1]; k++) {
                         JsonNode folder = answer == null ? null : find(answer, dws.get(k), k - r[0]);
-                        store(ids.get(k)[0], dws.get(k), folder, answer == null, appLibraries, r[1] - r[0]);
+                        store(ids.get(k), dws.get(k), folder, answer == null, appLibraries);
                     }
                 }
                 db.commit();
@@ -198,14 +198,16 @@ final class IcloudListing implements AutoCloseable {
         return answer.isArray() && position < answer.size() ? answer.get(position) : null;
     }
 
-    private void store(long id, String drivewsid, JsonNode folder, boolean batchRefused, boolean appLibraries,
-                       int batchSize) throws SQLException {
+    /**
+     * Keeps what Apple answered for one folder: its children, or a per-folder problem.
+     * {@code batchRefused}: the request it was in failed as a whole (a request of one never does,
+     * see {@link #request}), so it is asked again alone.
+     */
+    private void store(long id, String drivewsid, JsonNode folder, boolean batchRefused, boolean appLibraries)
+            throws SQLException {
         if (batchRefused) {
-            // the request as a whole was refused: this folder is asked again alone, next round
-            if (batchSize > 1) {
-                markListed(id, 0, true);
-                return;
-            }
+            markListed(id, ALONE);
+            return;
         }
         String status = folder == null ? "MISSING" : folder.path("status").asText("OK");
         if (folder == null || !folder.has("items")) {
@@ -216,7 +218,7 @@ final class IcloudListing implements AutoCloseable {
                 default -> "iCloud gave no listing for this folder (" + status + ")";
             };
             problem(id, why);
-            markListed(id, 1, false);
+            markListed(id, LISTED);
             return;
         }
         try (PreparedStatement ins = db.prepareStatement("INSERT INTO item(id, parent, name, type, drivewsid, docwsid,"
@@ -256,18 +258,14 @@ final class IcloudListing implements AutoCloseable {
             }
             ins.executeBatch();
         }
-        markListed(id, 1, false);
+        markListed(id, LISTED);
     }
 
-    private void markListed(long id, int listed, boolean alone) throws SQLException {
-        if (alone) {
-            // asked again in a round of its own: a batch of one isolates the folder Apple refuses
-            try (PreparedStatement u = db.prepareStatement("UPDATE item SET listed = 2 WHERE id = ?")) {
-                u.setLong(1, id);
-                u.executeUpdate();
-            }
-            return;
-        }
+    /** {@code listed}: 0 to be listed, {@link #LISTED}, or {@link #ALONE} (to be asked again in a request of its own). */
+    private static final int LISTED = 1;
+    private static final int ALONE = 2;
+
+    private void markListed(long id, int listed) throws SQLException {
         try (PreparedStatement u = db.prepareStatement("UPDATE item SET listed = ? WHERE id = ?")) {
             u.setInt(1, listed);
             u.setLong(2, id);
@@ -278,18 +276,18 @@ final class IcloudListing implements AutoCloseable {
     /** Folders whose batch was refused are listed again one per request. */
     void listRefusedAlone(IcloudClient client, boolean appLibraries) throws IOException, InterruptedException {
         try {
-            List<long[]> ids = new ArrayList<>();
+            List<Long> ids = new ArrayList<>();
             List<String> dws = new ArrayList<>();
             try (var s = db.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT id, drivewsid FROM item WHERE listed = 2 ORDER BY id")) {
+                    "SELECT id, drivewsid FROM item WHERE listed = " + ALONE + " ORDER BY id")) {
                 while (rs.next()) {
-                    ids.add(new long[] {rs.getLong(1)});
+                    ids.add(rs.getLong(1));
                     dws.add(rs.getString(2));
                 }
             }
             for (int i = 0; i < ids.size(); i++) {
                 JsonNode a = request(client, List.of(dws.get(i)));
-                store(ids.get(i)[0], dws.get(i), a == null ? null : find(a, dws.get(i), 0), false, appLibraries, 1);
+                store(ids.get(i), dws.get(i), a == null ? null : find(a, dws.get(i), 0), false, appLibraries);
             }
             db.commit();
         } catch (SQLException e) {
@@ -298,7 +296,7 @@ final class IcloudListing implements AutoCloseable {
     }
 
     boolean anyRefusedBatch() throws SQLException {
-        try (var s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM item WHERE listed = 2 LIMIT 1")) {
+        try (var s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM item WHERE listed = " + ALONE + " LIMIT 1")) {
             return rs.next();
         }
     }
