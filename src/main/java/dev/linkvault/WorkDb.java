@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -17,7 +16,7 @@ public final class WorkDb {
 
     /** Creates {@code file} with {@code schema} run in it; the caller commits and finally {@link #discard}s it. */
     public static Connection open(Path file, String... schema) throws SQLException {
-        Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Connection db = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new java.util.Properties());
         try (Statement s = db.createStatement()) {
             s.execute("PRAGMA journal_mode=OFF");
             s.execute("PRAGMA synchronous=OFF");

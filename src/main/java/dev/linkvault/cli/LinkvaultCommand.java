@@ -13,14 +13,61 @@ import picocli.CommandLine.Option;
 /** The top command: options every subcommand shares. */
 @Command(name = "linkvault", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Deduplicated, hard-linked daily snapshots of file trees into a local repository.",
-        subcommands = {InitCommand.class, SnapshotCommand.class, SnapshotsCommand.class, LsCommand.class,
-                RestoreCommand.class, ExportCommand.class, PreflightCommand.class, ForgetCommand.class, GcCommand.class, VerifyCommand.class, StatsCommand.class,
-                ReindexCommand.class, ImportConfigCommand.class, StatusCommand.class, DumpCommand.class, FindCommand.class, HistoryCommand.class, DiffCommand.class, VersionCommand.class, CompletionCommand.class, ServeCommand.class, NextcloudCommand.class, IcloudCommand.class,
-                picocli.CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Exit codes: 0 ok, 1 finished with per-file errors, 2 fatal/usage/config,"
                 + " 3 repository locked, 130 interrupted."})
 final class LinkvaultCommand implements Runnable {
+    /**
+     * The commands, in the order help lists them. They are not in the annotation: picocli builds
+     * the model of every command it is given (reflection over each option), which was most of a
+     * short command's start; {@link #commandLine} gives it only the ones a command line names.
+     */
+    static final java.util.Map<String, Class<?>> COMMANDS = commands(
+            "init", InitCommand.class, "snapshot", SnapshotCommand.class, "snapshots", SnapshotsCommand.class,
+            "ls", LsCommand.class, "restore", RestoreCommand.class, "export", ExportCommand.class,
+            "preflight", PreflightCommand.class, "forget", ForgetCommand.class, "gc", GcCommand.class,
+            "verify", VerifyCommand.class, "stats", StatsCommand.class, "reindex", ReindexCommand.class,
+            "import-config", ImportConfigCommand.class, "status", StatusCommand.class, "dump", DumpCommand.class,
+            "find", FindCommand.class, "history", HistoryCommand.class, "diff", DiffCommand.class,
+            "version", VersionCommand.class, "completion", CompletionCommand.class, "serve", ServeCommand.class,
+            "nextcloud", NextcloudCommand.class, "icloud", IcloudCommand.class,
+            "help", picocli.CommandLine.HelpCommand.class);
+
+    /** Name, class, name, class...: the names as literals (reading 24 annotations costs a start ~10 ms). */
+    private static java.util.Map<String, Class<?>> commands(Object... nameThenClass) {
+        java.util.Map<String, Class<?>> byName = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < nameThenClass.length; i += 2) {
+            byName.put((String) nameThenClass[i], (Class<?>) nameThenClass[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(byName);
+    }
+
+    /**
+     * The command line for {@code args}: the top command with the subcommands whose names occur
+     * among the arguments (a name that is really an option's value only adds a command that goes
+     * unused), all of them when none does or when help or completion is asked for (they list
+     * them), and none for a bare {@code --version}.
+     */
+    static picocli.CommandLine commandLine(LinkvaultCommand top, String[] args) {
+        picocli.CommandLine cl = new picocli.CommandLine(top);
+        java.util.Set<String> named = new java.util.HashSet<>();
+        boolean version = false;
+        for (String a : args) {
+            if (COMMANDS.containsKey(a)) {
+                named.add(a);
+            }
+            version |= a.equals("--version") || a.equals("-V");
+        }
+        boolean all = named.isEmpty() ? !version || java.util.Arrays.asList(args).contains("--help")
+                || java.util.Arrays.asList(args).contains("-h") : named.contains("help") || named.contains("completion");
+        for (var e : COMMANDS.entrySet()) {
+            if (all || named.contains(e.getKey())) {
+                cl.addSubcommand(e.getKey(), e.getValue());
+            }
+        }
+        return cl;
+    }
+
     final PrintWriter out;
     final PrintWriter err;
 

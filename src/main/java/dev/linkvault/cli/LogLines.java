@@ -16,7 +16,10 @@ import java.time.format.DateTimeFormatter;
  * the command line is parsed; until then lines pass as they are.
  */
 final class LogLines {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
+    /** Made on the first stamped line, not at every start (building a formatter costs a command's start ~10 ms). */
+    private static final class Stamp {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
+    }
 
     private final boolean stampErr;
     private volatile boolean quiet;
@@ -59,7 +62,7 @@ final class LogLines {
     }
 
     private static String now() {
-        return STAMP.format(ZonedDateTime.now());
+        return Stamp.FORMAT.format(ZonedDateTime.now());
     }
 
     private synchronized void toFile(String line) {

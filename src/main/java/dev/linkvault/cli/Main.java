@@ -28,7 +28,7 @@ public final class Main {
         PrintWriter out = new PrintWriter(new TailWriter(lines.writer(rawOut, false), log, LOG_TAIL), true);
         PrintWriter err = new PrintWriter(new TailWriter(lines.writer(rawErr, true), log, LOG_TAIL), true);
         LinkvaultCommand top = new LinkvaultCommand(out, err);
-        CommandLine cl = new CommandLine(top);
+        CommandLine cl = LinkvaultCommand.commandLine(top, args);
         cl.setExecutionStrategy(parsed -> {
             // the global options are known now: -q, --log-file apply before the command runs
             lines.quiet(top.quiet);

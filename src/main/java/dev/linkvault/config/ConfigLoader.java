@@ -2,7 +2,6 @@ package dev.linkvault.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.linkvault.UserError;
 import dev.linkvault.source.PathFilter;
@@ -67,9 +66,8 @@ public final class ConfigLoader {
         try {
             // A key given twice is an error, as an unknown key is: the last one silently winning
             // hides a mistake (a second 'repository:' pasted from an example, say).
-            ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-            yaml.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-            root = yaml.readTree(text);
+            root = dev.linkvault.JsonTree.read(YAMLFactory.builder()
+                    .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build(), text);
         } catch (JsonProcessingException e) {
             String dup = e.getOriginalMessage();
             if (dup != null && dup.startsWith("Duplicate field")) {
@@ -84,6 +82,8 @@ public final class ConfigLoader {
                     .filter(l -> !l.isEmpty() && !l.startsWith("in 'reader'") && !l.equals("^"))
                     .reduce((a, b) -> a + "; " + b).orElse("unreadable");
             throw new UserError("config " + file + " is not valid YAML" + where + ": " + words);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // parsing a string reads nothing
         }
         if (root == null || !root.isObject()) {
             throw fail("", "the file must be a YAML mapping with at least 'sources:'");

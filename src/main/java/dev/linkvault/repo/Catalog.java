@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -192,7 +191,7 @@ public final class Catalog implements AutoCloseable {
         if (readOnly) {
             config.setOpenMode(SQLiteOpenMode.NOMUTEX);
         }
-        Connection c = DriverManager.getConnection(file == null ? "jdbc:sqlite::memory:" : "jdbc:sqlite:" + file,
+        Connection c = org.sqlite.JDBC.createConnection(file == null ? "jdbc:sqlite::memory:" : "jdbc:sqlite:" + file,
                 config.toProperties());
         try {
             try (Statement s = c.createStatement()) {

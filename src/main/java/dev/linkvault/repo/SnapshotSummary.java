@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -47,21 +48,48 @@ public record SnapshotSummary(
                 newBytes, errors, resumed, false, null);
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made when a summary is first written, not when one is read (a mapper's set-up is most of a short command). */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
 
     public String toJson() {
         try {
-            return JSON.writeValueAsString(this);
+            return Mapper.JSON.writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /** The summary {@link #toJson} wrote (keys it does not know are skipped), read without data binding. */
     public static SnapshotSummary fromJson(String json) {
+        JsonNode o;
         try {
-            return JSON.readValue(json, SnapshotSummary.class);
+            o = dev.linkvault.JsonTree.json(json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a snapshot summary: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // parsing a string reads nothing
         }
+        if (o == null || !o.isObject()) {
+            throw new IllegalArgumentException("not a snapshot summary: not a JSON object");
+        }
+        java.util.Map<String, Long> perSource = null;
+        if (o.path("source_files").isObject()) {
+            perSource = new java.util.LinkedHashMap<>();
+            for (var e : o.get("source_files").properties()) {
+                perSource.put(e.getKey(), e.getValue().asLong());
+            }
+        }
+        return new SnapshotSummary(text(o, "name"), text(o, "started"), text(o, "finished"),
+                o.path("duration_ms").asLong(), o.path("files").asLong(), o.path("dirs").asLong(),
+                o.path("symlinks").asLong(), o.path("bytes").asLong(), o.path("files_read").asLong(),
+                o.path("bytes_read").asLong(), o.path("new_blobs").asLong(), o.path("new_bytes").asLong(),
+                o.path("errors").asLong(), o.path("resumed").asBoolean(), o.path("failed").asBoolean(), perSource);
+    }
+
+    private static String text(JsonNode o, String key) {
+        JsonNode v = o.get(key);
+        return v == null || v.isNull() ? null : v.asText();
     }
 }

@@ -69,8 +69,13 @@ class CliTest {
 
     @Test
     void everyCommandsHelpHasAnExampleAndFitsEightyColumns() {
-        picocli.CommandLine top = new picocli.CommandLine(new LinkvaultCommand(null, null));
-        for (String name : top.getSubcommands().keySet()) {
+        Cli all = lv("--help");
+        assertEquals(24, LinkvaultCommand.COMMANDS.size());
+        for (var e : LinkvaultCommand.COMMANDS.entrySet()) {
+            String name = e.getKey();
+            // the start-up list names each command as its own annotation does, and --help lists it
+            assertEquals(e.getValue().getAnnotation(picocli.CommandLine.Command.class).name(), name);
+            assertTrue(all.out().contains("\n  " + name + " "), name + " missing from --help:\n" + all.out());
             if (name.equals("help")) {
                 continue;
             }
@@ -169,6 +174,18 @@ class CliTest {
         Cli c = command.isEmpty() ? lv("--help") : lv(command, "--help");
         assertEquals(0, c.code(), c.toString());
         assertTrue(c.out().startsWith("Usage: linkvault"), c.out());
+    }
+
+    @Test
+    void aCommandNameThatIsAnOptionsValueIsNotTakenForTheCommand() throws IOException {
+        // only the commands a command line names are built at start: one named by -c's value must not get in the way
+        Path cfg = Files.copy(config, dir.resolve("gc"));
+        assertEquals(0, lv("init", vault.toString()).code());
+        Cli s = lv("-c", cfg.toString(), "snapshots");
+        assertEquals(0, s.code(), s.toString());
+        Cli wrong = lv("-c", cfg.toString(), "snapshotz");
+        assertEquals(2, wrong.code(), wrong.toString());
+        assertTrue(wrong.err().contains("snapshots"), "suggests the commands it resembles: " + wrong.err());
     }
 
     @Test

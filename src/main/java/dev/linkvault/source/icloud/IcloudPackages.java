@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -57,7 +56,8 @@ final class IcloudPackages implements AutoCloseable {
         if (cacheDir != null) {
             try {
                 Files.createDirectories(cacheDir);
-                c = DriverManager.getConnection("jdbc:sqlite:" + cacheDir.resolve("packages.db"));
+                c = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + cacheDir.resolve("packages.db"),
+                        new java.util.Properties());
                 try (Statement s = c.createStatement()) {
                     s.execute("PRAGMA busy_timeout=5000");
                     s.execute("CREATE TABLE IF NOT EXISTS package(drivewsid TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,"

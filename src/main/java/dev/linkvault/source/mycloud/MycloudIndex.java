@@ -8,7 +8,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -106,7 +105,7 @@ final class MycloudIndex implements AutoCloseable {
         cfg.setReadOnly(source == indexDb);
         Connection c = null;
         try {
-            c = DriverManager.getConnection(url, cfg.toProperties());
+            c = org.sqlite.JDBC.createConnection(url, cfg.toProperties());
             Set<String> columns = new HashSet<>();
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(Files)")) {
                 while (rs.next()) {
@@ -474,7 +473,7 @@ final class MycloudIndex implements AutoCloseable {
 
     /** A reader of the placed rows with a connection of its own, so that two walks can run at once. */
     Reader reader() throws SQLException {
-        return new Reader(DriverManager.getConnection("jdbc:sqlite:" + work, readOnly()));
+        return new Reader(org.sqlite.JDBC.createConnection("jdbc:sqlite:" + work, readOnly()));
     }
 
     private static java.util.Properties readOnly() {
