@@ -53,55 +53,98 @@ public final class StoreScan {
      * between the listing and its {@code lstat} (removed meanwhile) is not visited.
      */
     public static void blobs(Path sha1Dir, IntPredicate fanout, Visitor<StoredFile> visitor) throws IOException {
-        for (Path dir : sorted(sha1Dir)) {
-            String fan = dir.getFileName().toString();
-            if (fan.length() != 2 || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                visitor.visit(new StoredFile(dir, null, 0, 0, 0, 0, 0));
-                continue;
-            }
-            int n;
-            try {
-                n = Integer.parseInt(fan, 16);
-            } catch (NumberFormatException e) {
-                visitor.visit(new StoredFile(dir, null, 0, 0, 0, 0, 0));
-                continue;
-            }
-            if (!fanout.test(n)) {
-                continue;
-            }
-            // A blob, then its copies .1, .2, ... .10: whoever groups by blob sees them together.
-            List<Named> named = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-                for (Path p : ds) {
-                    named.add(new Named(p, base(p), copyNumber(p)));
+        // The lstat of each file is the cost (gc, stats): a few folders are listed and stat'ed
+        // ahead on other threads, while the visitor goes through them one at a time, in order,
+        // on the caller's thread. At most AHEAD folders are held, so memory stays flat.
+        int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "linkvault-store-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            java.util.ArrayDeque<java.util.concurrent.Future<List<StoredFile>>> ahead = new java.util.ArrayDeque<>();
+            java.util.Iterator<Path> dirs = sorted(sha1Dir).iterator();
+            while (dirs.hasNext() || !ahead.isEmpty()) {
+                while (dirs.hasNext() && ahead.size() < 2 * threads) {
+                    Path dir = dirs.next();
+                    ahead.add(pool.submit(() -> fanDir(dir, fanout)));
+                }
+                for (StoredFile f : await(ahead.poll())) {
+                    visitor.visit(f);
                 }
             }
-            named.sort(Comparator.comparing(Named::base).thenComparingLong(Named::copy));
-            for (Named nf : named) {
-                Path f = nf.path();
-                Map<String, Object> a;
-                try {
-                    a = Files.readAttributes(f, "unix:ino,nlink,size,mode", LinkOption.NOFOLLOW_LINKS);
-                } catch (java.nio.file.NoSuchFileException gone) {
-                    continue; // removed since the listing (a gc running beside a verify)
-                }
-                String name = f.getFileName().toString();
-                int copy = 0;
-                int dot = name.indexOf('.');
-                BlobId id = null;
-                try {
-                    if (dot >= 0) {
-                        copy = Integer.parseInt(name.substring(dot + 1));
-                        name = name.substring(0, dot);
-                    }
-                    id = copy >= 0 ? BlobId.parse(fan + name) : null;
-                } catch (IllegalArgumentException notABlobName) {
-                    id = null;
-                }
-                visitor.visit(new StoredFile(f, id, copy, (Long) a.get("ino"), (Integer) a.get("nlink"),
-                        (Long) a.get("size"), (Integer) a.get("mode") & 07777));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static <T> T await(java.util.concurrent.Future<T> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while scanning the store");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The files of one entry of {@code .data/sha1}, in the order {@link #blobs} visits them. */
+    private static List<StoredFile> fanDir(Path dir, IntPredicate fanout) throws IOException {
+        String fan = dir.getFileName().toString();
+        if (fan.length() != 2 || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of(new StoredFile(dir, null, 0, 0, 0, 0, 0));
+        }
+        int n;
+        try {
+            n = Integer.parseInt(fan, 16);
+        } catch (NumberFormatException e) {
+            return List.of(new StoredFile(dir, null, 0, 0, 0, 0, 0));
+        }
+        if (!fanout.test(n)) {
+            return List.of();
+        }
+        // A blob, then its copies .1, .2, ... .10: whoever groups by blob sees them together.
+        List<Named> named = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                named.add(new Named(p, base(p), copyNumber(p)));
             }
         }
+        named.sort(Comparator.comparing(Named::base).thenComparingLong(Named::copy));
+        List<StoredFile> out = new ArrayList<>(named.size());
+        for (Named nf : named) {
+            Path f = nf.path();
+            Map<String, Object> a;
+            try {
+                a = Files.readAttributes(f, "unix:ino,nlink,size,mode", LinkOption.NOFOLLOW_LINKS);
+            } catch (java.nio.file.NoSuchFileException gone) {
+                continue; // removed since the listing (a gc running beside a verify)
+            }
+            String name = f.getFileName().toString();
+            int copy = 0;
+            int dot = name.indexOf('.');
+            BlobId id = null;
+            try {
+                if (dot >= 0) {
+                    copy = Integer.parseInt(name.substring(dot + 1));
+                    name = name.substring(0, dot);
+                }
+                id = copy >= 0 ? BlobId.parse(fan + name) : null;
+            } catch (IllegalArgumentException notABlobName) {
+                id = null;
+            }
+            out.add(new StoredFile(f, id, copy, (Long) a.get("ino"), (Integer) a.get("nlink"),
+                    (Long) a.get("size"), (Integer) a.get("mode") & 07777));
+        }
+        return out;
     }
 
     /** Visits every ETag alias. */
