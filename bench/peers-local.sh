@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # linkvault against restic, borg and rsync --link-dest on one generated tree of FILES small files
-# (default 100,000): first backup, unchanged re-run, re-run after 1% changed, restore of one file;
+# (default 100,000): first backup, unchanged re-run, re-run after 1% changed, restore of one file,
+# forget of the oldest snapshot with its space freed;
 # each tool's runs alternate with the others', RUNS rounds (default 3), medians; the floors cp -a
 # and cp -al in the same rounds. restic and borg without encryption or compression, as linkvault.
 # Usage: bench/peers-local.sh [FILES]      (bench/peers.sh installs the peers)   Writes RESULTS.md "peers".
@@ -54,13 +55,19 @@ PY
   add resticr "$(secs restic --repo "$work/restic" restore latest --target "$work/out-restic" --include "$work/src/$f")"
   add borgr "$(cd "$work" && secs borg extract "$work/borg::s3" "${work#/}/src/$f")"
   add cpr "$(secs cp "$work/rsync/s3/$f" "$work/out-cp")"
+  # forget the oldest of the three and free its space (borg: prune then compact; rsync: rm -rf of its folder)
+  add lvf "$(secs "$lv" -c "$work/lv.yaml" forget --keep-last 2 --prune)"
+  add resticf "$(secs restic --repo "$work/restic" forget --keep-last 2 --prune)"
+  add borgf "$(secs sh -c "borg prune --keep-last 2 '$work/borg' && borg compact '$work/borg'")"
+  add rsyncf "$(secs rm -rf "$work/rsync/s1")"
 done
 row() { echo "| $1 | $(median "${t[$2]}") | $(median "${t[$3]}") | $(median "${t[$4]}") | $(median "${t[$5]}") | $6 $(median "${t[$7]}") |"; }
 table=$(printf '%s\n' "| operation, $n files | linkvault s | restic s | borg s | rsync --link-dest s | floor s |" "|---|---|---|---|---|---|" \
   "$(row "first backup" lv1 restic1 borg1 rsync1 "cp -a" cpa)" \
   "$(row "unchanged re-run" lv2 restic2 borg2 rsync2 "cp -al" cpal)" \
   "$(row "re-run after 1% changed" lv3 restic3 borg3 rsync3 "" cpal)" \
-  "| restore one file | $(median "${t[lvr]}") | $(median "${t[resticr]}") | $(median "${t[borgr]}") | | cp $(median "${t[cpr]}") |")
+  "| restore one file | $(median "${t[lvr]}") | $(median "${t[resticr]}") | $(median "${t[borgr]}") | | cp $(median "${t[cpr]}") |" \
+  "| forget the oldest + free its space | $(median "${t[lvf]}") | $(median "${t[resticf]}") | $(median "${t[borgf]}") (prune + compact) | $(median "${t[rsyncf]}") (rm -rf) | |")
 echo "$table"
 . "$here/lib.sh"
 write_section "peers" "Measured $(date -u +%Y-%m-%d) by bench/peers-local.sh $n on $(nproc) cores (load $(cut -d' ' -f1-3 /proc/loadavg)),
