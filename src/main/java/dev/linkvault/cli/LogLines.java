@@ -16,7 +16,7 @@ import java.time.format.DateTimeFormatter;
  * the command line is parsed; until then lines pass as they are.
  */
 final class LogLines {
-    /** Made on the first stamped line, not at every start (building a formatter costs a command's start ~10 ms). */
+    /** Made on the first stamped line, not at every start (building a formatter loads the locale data). */
     private static final class Stamp {
         static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
     }
