@@ -641,11 +641,109 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    /** Deletes a folder tree, read-only files included; missing is fine. */
+    /**
+     * Deletes a folder tree, read-only files included; missing is fine. On Linux each name is
+     * removed with one {@code unlinkat} relative to its open folder, as {@code rm -rf} does
+     * ({@code Files.delete} and a file walk {@code lstat} every file by its whole path first), and
+     * the folders of the top level go on up to 4 threads: forgetting a snapshot of 100,000 files
+     * is mostly this.
+     */
     public static void deleteTree(Path top) throws IOException {
         if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
+        if (!Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(top);
+            return;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(top)) {
+            if (ds instanceof java.nio.file.SecureDirectoryStream<Path> sds) {
+                List<Path> folders = emptyFiles(sds);
+                if (folders.size() <= 1) {
+                    for (Path f : folders) {
+                        emptyFolder(sds, f);
+                    }
+                } else {
+                    inParallel(sds, folders);
+                }
+            } else {
+                walkDelete(top);
+                return;
+            }
+        }
+        Files.delete(top);
+    }
+
+    /** Removes the files of an open folder; returns the names of its folders, which are left. */
+    private static List<Path> emptyFiles(java.nio.file.SecureDirectoryStream<Path> dir) throws IOException {
+        List<Path> names = new ArrayList<>();
+        for (Path p : dir) {
+            names.add(p.getFileName());
+        }
+        List<Path> folders = new ArrayList<>();
+        for (Path name : names) {
+            try {
+                dir.deleteFile(name);
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // removed meanwhile
+            } catch (IOException e) {
+                // EISDIR (EPERM elsewhere): a folder, emptied after; anything else is said as it is
+                if (!dir.getFileAttributeView(name, java.nio.file.attribute.BasicFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS).readAttributes().isDirectory()) {
+                    throw e;
+                }
+                folders.add(name);
+            }
+        }
+        return folders;
+    }
+
+    /** Empties the folder {@code name} of {@code parent}, then removes it. */
+    private static void emptyFolder(java.nio.file.SecureDirectoryStream<Path> parent, Path name) throws IOException {
+        try (java.nio.file.SecureDirectoryStream<Path> sub = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+            for (Path f : emptyFiles(sub)) {
+                emptyFolder(sub, f);
+            }
+        }
+        parent.deleteDirectory(name);
+    }
+
+    private static void inParallel(java.nio.file.SecureDirectoryStream<Path> parent, List<Path> folders)
+            throws IOException {
+        int threads = Math.min(4, Math.min(folders.size(), Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "linkvault-delete");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (Path f : folders) {
+                done.add(pool.submit(() -> {
+                    emptyFolder(parent, f);
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> d : done) {
+                try {
+                    d.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("stopped while deleting");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Where folders cannot be opened relative to each other: a walk, by whole paths. */
+    private static void walkDelete(Path top) throws IOException {
         Files.walkFileTree(top, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
