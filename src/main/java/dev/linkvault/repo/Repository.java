@@ -711,11 +711,7 @@ public final class Repository implements AutoCloseable {
     private static void inParallel(java.nio.file.SecureDirectoryStream<Path> parent, List<Path> folders)
             throws IOException {
         int threads = Math.min(4, Math.min(folders.size(), Runtime.getRuntime().availableProcessors()));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "linkvault-delete");
-            t.setDaemon(true);
-            return t;
-        });
+        java.util.concurrent.ExecutorService pool = dev.linkvault.Parallel.daemons(threads, "linkvault-delete");
         try {
             List<java.util.concurrent.Future<?>> done = new ArrayList<>();
             for (Path f : folders) {
@@ -725,17 +721,7 @@ public final class Repository implements AutoCloseable {
                 }));
             }
             for (java.util.concurrent.Future<?> d : done) {
-                try {
-                    d.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("stopped while deleting");
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof IOException io) {
-                        throw io;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                }
+                dev.linkvault.Parallel.await(d, "deleting");
             }
         } finally {
             pool.shutdownNow();

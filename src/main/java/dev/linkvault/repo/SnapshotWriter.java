@@ -144,11 +144,7 @@ public final class SnapshotWriter {
         // Each folder's sync waits on the disk; several at once keep it busy (a thousand folders one
         // after another took 1.8 s of a 19 s re-run). Neither a sync nor a folder's own mtime
         // changes another folder, so their order is free; all are done before this returns.
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "linkvault-dirsync");
-            t.setDaemon(true);
-            return t;
-        });
+        java.util.concurrent.ExecutorService pool = dev.linkvault.Parallel.daemons(4, "linkvault-dirsync");
         java.util.List<java.util.concurrent.Future<?>> pending = new java.util.ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(dirTimesFile, StandardCharsets.UTF_8)) {
             String line;

@@ -57,11 +57,7 @@ public final class StoreScan {
         // ahead on other threads, while the visitor goes through them one at a time, in order,
         // on the caller's thread. At most AHEAD folders are held, so memory stays flat.
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "linkvault-store-scan");
-            t.setDaemon(true);
-            return t;
-        });
+        java.util.concurrent.ExecutorService pool = dev.linkvault.Parallel.daemons(threads, "linkvault-store-scan");
         try {
             java.util.ArrayDeque<java.util.concurrent.Future<List<StoredFile>>> ahead = new java.util.ArrayDeque<>();
             java.util.Iterator<Path> dirs = sorted(sha1Dir).iterator();
@@ -70,29 +66,12 @@ public final class StoreScan {
                     Path dir = dirs.next();
                     ahead.add(pool.submit(() -> fanDir(dir, fanout)));
                 }
-                for (StoredFile f : await(ahead.poll())) {
+                for (StoredFile f : dev.linkvault.Parallel.await(ahead.poll(), "scanning the store")) {
                     visitor.visit(f);
                 }
             }
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    private static <T> T await(java.util.concurrent.Future<T> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while scanning the store");
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 

@@ -77,11 +77,7 @@ public final class History {
         List<Hit> hits = new ArrayList<>(java.util.Collections.nCopies(snaps.size(), (Hit) null));
         String wanted = path.toString();
         int threads = Math.max(1, Math.min(snaps.size(), Runtime.getRuntime().availableProcessors()));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "linkvault-history");
-            t.setDaemon(true);
-            return t;
-        });
+        java.util.concurrent.ExecutorService pool = dev.linkvault.Parallel.daemons(threads, "linkvault-history");
         try {
             List<java.util.concurrent.Future<?>> done = new ArrayList<>();
             for (int i = 0; i < snaps.size(); i++) {
@@ -92,20 +88,7 @@ public final class History {
                 }));
             }
             for (java.util.concurrent.Future<?> f : done) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof IOException io) {
-                        throw io;
-                    }
-                    if (e.getCause() instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IOException(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("history interrupted");
-                }
+                dev.linkvault.Parallel.await(f, "reading the history");
             }
         } finally {
             pool.shutdownNow();
