@@ -55,7 +55,9 @@ public final class StoreScan {
     public static void blobs(Path sha1Dir, IntPredicate fanout, Visitor<StoredFile> visitor) throws IOException {
         // The lstat of each file is the cost (gc, stats): a few folders are listed and stat'ed
         // ahead on other threads, while the visitor goes through them one at a time, in order,
-        // on the caller's thread. At most AHEAD folders are held, so memory stays flat.
+        // on the caller's thread. At most two folders per thread are held, so memory stays flat.
+        // A file's link count may thus be read a little before the visitor sees it: gc holds the
+        // writer lock, so no link is added meanwhile, and its removals touch no other blob's count.
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         java.util.concurrent.ExecutorService pool = dev.linkvault.Parallel.daemons(threads, "linkvault-store-scan");
         try {
