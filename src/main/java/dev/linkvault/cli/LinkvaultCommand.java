@@ -52,14 +52,15 @@ final class LinkvaultCommand implements Runnable {
         picocli.CommandLine cl = new picocli.CommandLine(top);
         java.util.Set<String> named = new java.util.HashSet<>();
         boolean version = false;
+        boolean help = false;
         for (String a : args) {
             if (COMMANDS.containsKey(a)) {
                 named.add(a);
             }
             version |= a.equals("--version") || a.equals("-V");
+            help |= a.equals("--help") || a.equals("-h");
         }
-        boolean all = named.isEmpty() ? !version || java.util.Arrays.asList(args).contains("--help")
-                || java.util.Arrays.asList(args).contains("-h") : named.contains("help") || named.contains("completion");
+        boolean all = named.isEmpty() ? !version || help : named.contains("help") || named.contains("completion");
         for (var e : COMMANDS.entrySet()) {
             if (all || named.contains(e.getKey())) {
                 cl.addSubcommand(e.getKey(), e.getValue());
