@@ -10,7 +10,7 @@ n="${1:-100000}"
 work="${BENCH_DIR:-$here/work}"
 [ -f "$top/target/linkvault.jar" ] || (cd "$top" && mvn -q -DskipTests package)
 lv="$top/bin/linkvault"
-secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+. "$here/lib.sh"
 ratio() { echo "scale=2; $1 / $2" | bc; }
 
 rm -rf "$work"; mkdir -p "$work"
@@ -38,7 +38,6 @@ table=$(printf '%s\n' \
   "| $blobs | 30 | $find30 | $gc30 | $(ratio "$gc30" "$find30") |")
 echo "$table"
 echo "gc with 30 snapshots / gc with 1: $(ratio "$gc30" "$gc1")"
-. "$here/lib.sh"
 write_section "gc" "Measured $(date -u +%Y-%m-%d) by bench/gc.sh on $(nproc) cores; wall seconds, gc in a fresh JVM
 (startup included), nothing to remove (the scan is the cost). gc with 30 snapshots / with 1:
 $(ratio "$gc30" "$gc1").

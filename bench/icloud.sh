@@ -28,8 +28,6 @@ echo "bench password" > "$work/pw"
 printf "repository: %s\nsources:\n  - {type: icloud, name: icloud, apple-id: bench@example.com, password-file: %s, session-dir: %s, endpoints: {auth: '%s', setup: '%s'}}\n" \
   "$work/vault" "$work/pw" "$work/sessions" "$auth" "$setup" > "$work/vault.yaml"
 "$lv" -c "$work/vault.yaml" icloud login --code "$code" >/dev/null 2>&1
-secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}'; }
 stat() { curl -s "$base/fake/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 first="" plain="" again=""
 for ((r = 0; r < runs; r++)); do

@@ -1,4 +1,10 @@
 # Shared by the bench scripts: source it, then call write_section.
+# secs CMD...: wall seconds of one run of CMD, its output thrown away.
+secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+# add KEY SECONDS: one more figure for KEY in the caller's associative array t (declare -A t).
+add() { t[$1]="${t[$1]:-} $2"; }
+# median "FIGURES": the median of space-separated figures, two decimals.
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}'; }
 # write_section SECTION TEXT: replaces "## SECTION" in bench/RESULTS.md with TEXT (creating the file).
 write_section() {
   local section="## $1" text="$2" results

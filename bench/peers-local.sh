@@ -15,9 +15,7 @@ lv="$top/bin/linkvault"
 for c in restic borg rsync; do command -v $c >/dev/null || { echo "no $c: run bench/peers.sh" >&2; exit 1; }; done
 [ -f "$top/target/linkvault.jar" ] || (cd "$top" && mvn -q -DskipTests package)
 declare -A t
-secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
-add() { t[$1]="${t[$1]:-} $2"; }
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}'; }
+. "$here/lib.sh"
 export RESTIC_PASSWORD=bench BORG_PASSPHRASE="" BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
 one=d005/e005/f0050505.bin
 for ((r = 0; r < runs; r++)); do
@@ -69,7 +67,6 @@ table=$(printf '%s\n' "| operation, $n files | linkvault s | restic s | borg s |
   "| restore one file | $(median "${t[lvr]}") | $(median "${t[resticr]}") | $(median "${t[borgr]}") | | cp $(median "${t[cpr]}") |" \
   "| forget the oldest + free its space | $(median "${t[lvf]}") | $(median "${t[resticf]}") | $(median "${t[borgf]}") (prune + compact) | $(median "${t[rsyncf]}") (rm -rf) | |")
 echo "$table"
-. "$here/lib.sh"
 write_section "peers" "Measured $(date -u +%Y-%m-%d) by bench/peers-local.sh $n on $(nproc) cores (load $(cut -d' ' -f1-3 /proc/loadavg)),
 medians of $runs alternating rounds, each a fresh tree; $(restic version | head -1), $(borg --version), $(rsync --version | head -1 | awk '{print $1, $3}').
 The re-run after 1% changed has no floor of its own (cp -al shown).

@@ -11,7 +11,7 @@ work="${BENCH_DIR:-$here/work}"
 [ -f "$top/target/linkvault.jar" ] || (cd "$top" && mvn -q -DskipTests package)
 lv="$top/bin/linkvault"
 
-secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+. "$here/lib.sh"
 # Runs linkvault under GNU time; prints "seconds peak-kB".
 lvrun() {
   local s e rss
@@ -52,7 +52,6 @@ table=$(printf '%s\n' \
   "| files | cp -a s | first snapshot s | ratio (goal <= 2) | cp -al s | unchanged re-run s | ratio (goal <= 2) | peak RSS MiB first / re-run |" \
   "|---|---|---|---|---|---|---|---|" "${rows[@]}")
 echo "$table"
-. "$here/lib.sh"
 write_section "local snapshot" "Measured $(date -u +%Y-%m-%d) by bench/snapshot-local.sh on $(nproc) cores; seconds are wall time,
 each run a fresh JVM (startup included), page cache warm for all.
 

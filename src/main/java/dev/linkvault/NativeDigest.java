@@ -5,15 +5,11 @@ import java.util.Arrays;
 
 /**
  * SHA-1, SHA-256 and MD5 computed by the machine's libcrypto, through linkvault's native helper
- * ({@code liblinkvault.so}, built from {@code src/main/c} by {@code mvn package} when gcc is
- * there). The launcher names the helper in the system property {@code linkvault.native}; where it
- * is missing or does not load, {@link Digests} hands out the JDK's digests, which give the same
- * results more slowly (the launcher's quick JIT has no SHA-1 intrinsic: bench/RESULTS.md, "JIT").
+ * ({@link Native}). Where the helper or libcrypto is missing, {@link Digests} hands out the JDK's
+ * digests, which give the same results more slowly (the launcher's quick JIT has no SHA-1
+ * intrinsic: bench/RESULTS.md, "JIT").
  */
 public final class NativeDigest extends MessageDigest implements Cloneable {
-    /** The property naming the helper library; {@code off} or empty: the JDK's digests. */
-    public static final String PROPERTY = "linkvault.native";
-
     private static final String[] NAMES = {"SHA-1", "SHA-256", "MD5"};
     private static final int[] LENGTHS = {20, 32, 16};
 
@@ -85,22 +81,9 @@ public final class NativeDigest extends MessageDigest implements Cloneable {
         static final String WHY_NOT;
 
         static {
-            String path = System.getProperty(PROPERTY, "");
-            String lib = null;
-            String why;
-            if (path.isEmpty() || path.equals("off")) {
-                why = "no native helper named";
-            } else {
-                try {
-                    System.load(path);
-                    lib = init();
-                    why = lib == null ? "no libcrypto with SHA1_Init found" : null;
-                } catch (UnsatisfiedLinkError | SecurityException e) {
-                    why = "the native helper did not load: " + e.getMessage();
-                }
-            }
+            String lib = Native.loaded() ? init() : null;
             LIBCRYPTO = lib;
-            WHY_NOT = why;
+            WHY_NOT = !Native.loaded() ? Native.whyNot() : lib == null ? "no libcrypto with SHA1_Init found" : null;
         }
     }
 

@@ -24,7 +24,7 @@ class NativeDigestTest {
 
     @BeforeAll
     static void helperIsThere() throws Exception {
-        Path lib = Path.of(System.getProperty(NativeDigest.PROPERTY, ""));
+        Path lib = Path.of(System.getProperty(Native.PROPERTY, ""));
         boolean gcc = new ProcessBuilder("sh", "-c", "command -v gcc").start().waitFor() == 0;
         // the build makes the helper wherever gcc is: then it must have been made and must load
         assumeTrue(gcc || Files.isRegularFile(lib), "no gcc here, so no native helper to test");

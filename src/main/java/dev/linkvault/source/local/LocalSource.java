@@ -1,5 +1,6 @@
 package dev.linkvault.source.local;
 
+import dev.linkvault.NativeDir;
 import dev.linkvault.source.DiskFile;
 import dev.linkvault.source.Entry;
 import dev.linkvault.source.PathFilter;
@@ -29,6 +30,9 @@ public final class LocalSource implements Source {
     private static final int S_IFDIR = 0040000;
     private static final int S_IFREG = 0100000;
     private static final int S_IFLNK = 0120000;
+
+    /** Folders listed with their attributes by the native helper where it is loaded; off only for tests. */
+    static boolean nativeListing = true;
 
     private final String name;
     private final Path root;
@@ -75,21 +79,37 @@ public final class LocalSource implements Source {
         }
     }
 
-    /** The device and inode of a folder, to know it again under any name. */
-    private static String identity(Map<String, Object> a) {
-        return a.get("dev") + ":" + a.get("ino");
+    /** What the walk needs of an entry's attributes, from the JDK's {@code unix:} view or the native listing. */
+    private record Attrs(int mode, long ino, long dev, long size, Instant mtime, Instant ctime) {
+        static Attrs of(Map<String, Object> a) {
+            return new Attrs((Integer) a.get("mode"), (Long) a.get("ino"), (Long) a.get("dev"), (Long) a.get("size"),
+                    ((FileTime) a.get("lastModifiedTime")).toInstant(), ((FileTime) a.get("ctime")).toInstant());
+        }
+
+        static Attrs of(NativeDir.Child c) {
+            return new Attrs(c.mode(), c.ino(), c.dev(), c.size(), c.mtime(), c.ctime());
+        }
+
+        static Attrs read(Path p, LinkOption... options) throws IOException {
+            return of(Files.readAttributes(p, ATTRS, options));
+        }
+
+        /** The device and inode of a folder, to know it again under any name. */
+        String identity() {
+            return dev + ":" + ino;
+        }
     }
 
-    private Map<String, Object> rootAttributes() throws IOException {
-        Map<String, Object> a;
+    private Attrs rootAttributes() throws IOException {
+        Attrs a;
         try {
-            a = Files.readAttributes(root, ATTRS);
+            a = Attrs.read(root);
         } catch (NoSuchFileException e) {
             throw new IOException("folder " + root + " of source '" + name + "' does not exist");
         } catch (IOException e) {
             throw new IOException("folder " + root + " of source '" + name + "' cannot be read: " + dev.linkvault.IoErrors.readReason(e));
         }
-        if ((mode(a) & S_IFMT) != S_IFDIR) {
+        if ((a.mode() & S_IFMT) != S_IFDIR) {
             throw new IOException("path " + root + " of source '" + name + "' is not a folder");
         }
         return a;
@@ -97,44 +117,36 @@ public final class LocalSource implements Source {
 
     @Override
     public void scan(Sink sink) throws IOException, InterruptedException {
-        Map<String, Object> a = rootAttributes();
+        Attrs a = rootAttributes();
         String repository = null;
         if (keepOut != null) {
             try {
-                repository = identity(Files.readAttributes(keepOut, ATTRS));
+                repository = Attrs.read(keepOut).identity();
             } catch (IOException absent) {
                 // no repository there yet (preflight before init): nothing to keep out
             }
         }
-        Walk walk = new Walk(sink, a.get("dev"), repository);
-        walk.tree.top(Entry.dir(List.of(name), mtime(a), mode(a) & 07777));
+        Walk walk = new Walk(sink, a.dev(), repository);
+        walk.tree.top(Entry.dir(List.of(name), a.mtime(), a.mode() & 07777));
         walk.dir(root, List.of(name));
         walk.tree.finish();
     }
 
-    private static int mode(Map<String, Object> a) {
-        return (Integer) a.get("mode");
-    }
-
-    private static Instant mtime(Map<String, Object> a) {
-        return ((FileTime) a.get("lastModifiedTime")).toInstant();
-    }
-
-    static String fingerprint(Map<String, Object> a) {
-        Instant m = mtime(a);
-        Instant c = ((FileTime) a.get("ctime")).toInstant();
-        return a.get("size") + ":" + m.getEpochSecond() + "." + m.getNano() + ":" + c.getEpochSecond() + "."
-                + c.getNano() + ":" + a.get("ino");
+    private static String fingerprint(Attrs a) {
+        Instant m = a.mtime();
+        Instant c = a.ctime();
+        return a.size() + ":" + m.getEpochSecond() + "." + m.getNano() + ":" + c.getEpochSecond() + "."
+                + c.getNano() + ":" + a.ino();
     }
 
     /** One traversal; holds the directories whose entry waits for a first kept child. */
     private final class Walk {
         private final Sink sink;
         private final TreeFilter tree;
-        private final Object rootDevice;
+        private final long rootDevice;
         private final String repository;
 
-        Walk(Sink sink, Object rootDevice, String repository) {
+        Walk(Sink sink, long rootDevice, String repository) {
             this.sink = sink;
             this.tree = new TreeFilter(filter, sink);
             this.rootDevice = rootDevice;
@@ -142,6 +154,14 @@ public final class LocalSource implements Source {
         }
 
         void dir(Path dir, List<String> parts) throws InterruptedException {
+            List<NativeDir.Child> listed = nativeListing ? NativeDir.list(dir) : null;
+            if (listed != null) {
+                listed.sort(Comparator.comparing(NativeDir.Child::name, TreeFilter.NAME_ORDER));
+                for (NativeDir.Child c : listed) {
+                    visit(dir.resolve(c.name()), c.name(), c.validName(), c.mode() == 0 ? null : Attrs.of(c), parts);
+                }
+                return;
+            }
             List<Path> children = new ArrayList<>();
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 for (Path c : ds) {
@@ -153,37 +173,42 @@ public final class LocalSource implements Source {
             }
             children.sort(Comparator.comparing(p -> p.getFileName().toString(), TreeFilter.NAME_ORDER));
             for (Path child : children) {
-                visit(child, parts);
+                String childName = child.getFileName().toString();
+                // Java shows bytes that are not UTF-8 as U+FFFD; such a name cannot be written back.
+                boolean valid = childName.indexOf('\uFFFD') < 0 || Path.of(childName).equals(child.getFileName());
+                visit(child, childName, valid, null, parts);
             }
         }
 
-        private void visit(Path child, List<String> parentParts) throws InterruptedException {
-            String childName = child.getFileName().toString();
+        /** {@code listed}: its attributes as the listing read them, or null to read them now. */
+        private void visit(Path child, String childName, boolean validName, Attrs listed, List<String> parentParts)
+                throws InterruptedException {
             List<String> parts = new ArrayList<>(parentParts.size() + 1);
             parts.addAll(parentParts);
             parts.add(childName);
-            // Java shows bytes that are not UTF-8 as U+FFFD; such a name cannot be written back.
-            if (childName.indexOf('\uFFFD') >= 0 && !Path.of(childName).equals(child.getFileName())) {
+            if (!validName) {
                 sink.error(parts, "name is not valid UTF-8; rename it to back it up");
                 return;
             }
             String rel = String.join("/", parts.subList(1, parts.size()));
-            Map<String, Object> a;
-            try {
-                a = Files.readAttributes(child, ATTRS, LinkOption.NOFOLLOW_LINKS);
-            } catch (IOException e) {
-                sink.error(parts, dev.linkvault.IoErrors.readReason(e));
-                return;
+            Attrs a = listed;
+            if (a == null) {
+                try {
+                    a = Attrs.read(child, LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    sink.error(parts, dev.linkvault.IoErrors.readReason(e));
+                    return;
+                }
             }
-            int mode = mode(a);
+            int mode = a.mode();
             switch (mode & S_IFMT) {
                 case S_IFDIR -> {
-                    if (identity(a).equals(repository)) {
+                    if (a.identity().equals(repository)) {
                         sink.note(parts, "skipped: this is the linkvault repository being written (it is never read into itself)");
                         return;
                     }
-                    Entry entry = Entry.dir(parts, mtime(a), mode & 07777);
-                    if (oneFileSystem && !a.get("dev").equals(rootDevice) && !filter.prunes(rel)) {
+                    Entry entry = Entry.dir(parts, a.mtime(), mode & 07777);
+                    if (oneFileSystem && a.dev() != rootDevice && !filter.prunes(rel)) {
                         tree.group(entry);
                         sink.note(parts, "not entered: another filesystem is mounted here (one-file-system: true)");
                         return;
@@ -192,7 +217,7 @@ public final class LocalSource implements Source {
                         dir(child, parts);
                     }
                 }
-                case S_IFREG -> tree.leaf(Entry.file(parts, (Long) a.get("size"), mtime(a), mode & 07777, rel,
+                case S_IFREG -> tree.leaf(Entry.file(parts, a.size(), a.mtime(), mode & 07777, rel,
                         fingerprint(a), null, new DiskFile(child, FINGERPRINT)));
                 case S_IFLNK -> {
                     if (filter.keeps(rel)) {
@@ -203,7 +228,7 @@ public final class LocalSource implements Source {
                             if (target.indexOf('\uFFFD') >= 0 && !Path.of(target).equals(link)) {
                                 sink.error(parts, "symlink target is not valid UTF-8; it cannot be stored as it is");
                             } else {
-                                tree.leaf(Entry.symlink(parts, mtime(a), mode & 07777, target));
+                                tree.leaf(Entry.symlink(parts, a.mtime(), mode & 07777, target));
                             }
                         } catch (IOException e) {
                             sink.error(parts, "cannot read symlink: " + dev.linkvault.IoErrors.readReason(e));
@@ -230,5 +255,5 @@ public final class LocalSource implements Source {
     }
 
     private static final DiskFile.Fingerprinter FINGERPRINT =
-            p -> fingerprint(Files.readAttributes(p, ATTRS, LinkOption.NOFOLLOW_LINKS));
+            p -> fingerprint(Attrs.read(p, LinkOption.NOFOLLOW_LINKS));
 }

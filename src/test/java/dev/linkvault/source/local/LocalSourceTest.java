@@ -2,6 +2,7 @@ package dev.linkvault.source.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.linkvault.Fixtures;
 import dev.linkvault.source.Entry;
@@ -119,5 +120,53 @@ class LocalSourceTest {
         LocalSource s = new LocalSource("docs", src.resolve("gone"), PathFilter.of(List.of(), List.of()));
         IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, s::check);
         assertTrue(e.getMessage().contains("gone of source 'docs' does not exist"), e.getMessage());
+    }
+
+    /** Every entry as the snapshot sees it: type, path, size, mtime, mode, key, fingerprint, symlink target. */
+    private List<String> everything() throws Exception {
+        List<String> out = new ArrayList<>();
+        new LocalSource("s", src, PathFilter.none()).scan(new Sink() {
+            @Override
+            public void entry(Entry e) {
+                out.add(e.type() + " " + e.path() + " " + e.size() + " " + e.mtime() + " " + Integer.toOctalString(e.mode())
+                        + " " + e.key() + " " + e.fingerprint() + " " + e.linkTarget());
+            }
+
+            @Override
+            public void error(List<String> path, String message) {
+                out.add("error " + path + ": " + message);
+            }
+
+            @Override
+            public void note(List<String> path, String message) {
+                out.add("note " + path + ": " + message);
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void theNativeListingSeesExactlyWhatTheJdksDoes() throws Exception {
+        assumeTrue(dev.linkvault.Native.loaded(), "no native helper in this run: " + dev.linkvault.Native.whyNot());
+        Fixtures.write(src, "b/2.txt", "two");
+        Fixtures.write(src, "a.txt", "a", java.time.Instant.parse("2020-01-02T03:04:05.123456789Z"));
+        Fixtures.write(src, "Ünïcode/ß.txt", "x");
+        Files.createDirectories(src.resolve("empty"));
+        Files.createSymbolicLink(src.resolve("link"), Path.of("b/2.txt"));
+        Files.createSymbolicLink(src.resolve("dangling"), Path.of("nowhere"));
+        Files.setPosixFilePermissions(src.resolve("b/2.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Process p = new ProcessBuilder("bash", "-c", "echo x > \"$1\"/$'bad\\xffname'", "-", src.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        List<String> fast = everything();
+        LocalSource.nativeListing = false;
+        try {
+            assertEquals(everything(), fast);
+        } finally {
+            LocalSource.nativeListing = true;
+        }
+        // 4 folders (the root among them), 3 files, 2 symlinks, the error of the name that is not UTF-8
+        assertEquals(10, fast.size(), String.join("\n", fast));
+        assertTrue(fast.stream().anyMatch(l -> l.startsWith("error [s, bad") && l.endsWith("not valid UTF-8; rename it to back it up")),
+                String.join("\n", fast));
     }
 }

@@ -1,0 +1,44 @@
+package dev.linkvault;
+
+/**
+ * linkvault's native helper ({@code liblinkvault.so}, built from {@code src/main/c} by
+ * {@code mvn package} where gcc is), loaded once. The launcher names it in the system property
+ * {@code linkvault.native}; where it is not named or does not load, every user of it
+ * ({@link NativeDigest}, {@link NativeDir}) falls back to the JDK's way, which gives the same results
+ * more slowly.
+ */
+public final class Native {
+    /** The property naming the helper library; {@code off} or empty: none. */
+    public static final String PROPERTY = "linkvault.native";
+
+    private Native() {}
+
+    /** Whether the helper is loaded. */
+    public static boolean loaded() {
+        return Loaded.WHY_NOT == null;
+    }
+
+    /** Why the helper is not loaded, or null when it is. */
+    public static String whyNot() {
+        return Loaded.WHY_NOT;
+    }
+
+    private static final class Loaded {
+        static final String WHY_NOT;
+
+        static {
+            String path = System.getProperty(PROPERTY, "");
+            String why = null;
+            if (path.isEmpty() || path.equals("off")) {
+                why = "no native helper named";
+            } else {
+                try {
+                    System.load(path);
+                } catch (UnsatisfiedLinkError | SecurityException e) {
+                    why = "the native helper did not load: " + e.getMessage();
+                }
+            }
+            WHY_NOT = why;
+        }
+    }
+}

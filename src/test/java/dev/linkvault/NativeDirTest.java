@@ -1,0 +1,55 @@
+package dev.linkvault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The native listing against the JDK's {@code unix:} attributes of the same entries. */
+class NativeDirTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachEntrysAttributesAreTheJdks() throws Exception {
+        assumeTrue(Native.loaded(), "no native helper in this run: " + Native.whyNot());
+        Fixtures.write(dir, "file.txt", "twelve bytes");
+        Files.createDirectories(dir.resolve("folder"));
+        Files.createSymbolicLink(dir.resolve("link"), Path.of("file.txt"));
+        Files.createFile(dir.resolve("€ empty"));
+        Map<String, String> listed = new TreeMap<>();
+        for (NativeDir.Child c : NativeDir.list(dir)) {
+            listed.put(c.name(), c.mode() + " " + c.ino() + " " + c.dev() + " " + c.size() + " " + c.mtime() + " " + c.ctime());
+        }
+        Map<String, String> jdk = new TreeMap<>();
+        try (var entries = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                Map<String, Object> a = Files.readAttributes(p, "unix:mode,ino,dev,size,lastModifiedTime,ctime",
+                        LinkOption.NOFOLLOW_LINKS);
+                jdk.put(p.getFileName().toString(), a.get("mode") + " " + a.get("ino") + " " + a.get("dev") + " "
+                        + a.get("size") + " " + ((FileTime) a.get("lastModifiedTime")).toInstant() + " "
+                        + ((FileTime) a.get("ctime")).toInstant());
+            }
+        }
+        assertEquals(jdk, listed);
+        assertEquals(4, listed.size());
+    }
+
+    @Test
+    void aFolderThatCannotBeOpenedIsLeftToTheJdk() throws Exception {
+        assumeTrue(Native.loaded(), "no native helper in this run: " + Native.whyNot());
+        assertNull(NativeDir.list(dir.resolve("missing")));
+        Fixtures.write(dir, "file.txt", "not a folder");
+        assertNull(NativeDir.list(dir.resolve("file.txt")));
+        Files.createSymbolicLink(dir.resolve("link"), dir);
+        assertNull(NativeDir.list(dir.resolve("link")), "a symlink to a folder is not followed");
+    }
+}
