@@ -287,18 +287,31 @@ public final class BlobStore {
      * A staged file that is never published is a leftover in {@code .data/tmp}, cleared later.
      */
     public Written stage(InputStream in, Instant mtime) throws IOException {
-        Path tmp = newTemp("put-");
+        // A content that fits the buffer is hashed before anything is written: a duplicate (most
+        // re-read files, many of a first snapshot) then costs no file in .data/tmp at all.
+        byte[] buf = dev.linkvault.Buffers.io(); // findStored may hash a stored blob: with a buffer of its own
+        MessageDigest sha1 = dev.linkvault.Digests.of("SHA-1");
+        Path tmp = null;
         boolean keep = false;
         try {
-            MessageDigest sha1 = dev.linkvault.Digests.of("SHA-1");
-            long size = 0;
-            try (in; FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                byte[] buf = new byte[BUFFER];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    sha1.update(buf, 0, n);
-                    writeFully(out, buf, n);
-                    size += n;
+            int first;
+            long size;
+            try (in) {
+                first = fill(in, buf);
+                sha1.update(buf, 0, first);
+                size = first;
+                if (first == buf.length) {
+                    // perhaps more than the buffer holds: the rest streams through a file
+                    tmp = newTemp("put-");
+                    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                        writeFully(out, buf, first);
+                        int n;
+                        while ((n = in.read(buf)) > 0) {
+                            sha1.update(buf, 0, n);
+                            writeFully(out, buf, n);
+                            size += n;
+                        }
+                    }
                 }
             }
             BlobId id = new BlobId(HexFormat.of().formatHex(sha1.digest()), null);
@@ -306,19 +319,41 @@ public final class BlobStore {
                 return new Written(new Put(BlobId.EMPTY, 0, EMPTY_SHA256, Outcome.EMPTY), null);
             }
             // SHA-256 tells a duplicate from a SHA-1 collision: needed only when that SHA-1 is stored
-            String sha256 = exists(id) ? sha256Of(tmp) : null;
-            Put known = sha256 == null ? null : findStored(id, size, sha256);
-            if (known != null) {
-                return new Written(known, null);
+            String sha256 = null;
+            if (exists(id)) {
+                sha256 = tmp == null ? sha256Of(buf, first) : sha256Of(tmp);
+                Put known = findStored(id, size, sha256);
+                if (known != null) {
+                    return new Written(known, null);
+                }
+            }
+            if (tmp == null) {
+                tmp = newTemp("put-");
+                try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    writeFully(out, buf, first);
+                }
             }
             seal(tmp, mtime);
             keep = true;
             return new Written(null, new Staged(tmp, id, size, sha256));
         } finally {
-            if (!keep) {
+            if (!keep && tmp != null) {
                 Files.deleteIfExists(tmp);
             }
         }
+    }
+
+    /** Reads until {@code buf} is full or the stream ends: how many bytes it holds. */
+    private static int fill(InputStream in, byte[] buf) throws IOException {
+        int n = 0;
+        while (n < buf.length) {
+            int r = in.read(buf, n, buf.length - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n;
     }
 
     /**
@@ -456,6 +491,12 @@ public final class BlobStore {
     }
 
     /** SHA-256 of a file, in hex. */
+    private static String sha256Of(byte[] b, int n) {
+        MessageDigest d = dev.linkvault.Digests.of("SHA-256");
+        d.update(b, 0, n);
+        return HexFormat.of().formatHex(d.digest());
+    }
+
     private static String sha256Of(Path file) throws IOException {
         MessageDigest d = dev.linkvault.Digests.of("SHA-256");
         try (InputStream in = Files.newInputStream(file)) {

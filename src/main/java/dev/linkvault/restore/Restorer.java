@@ -368,11 +368,12 @@ public final class Restorer {
             throw new java.io.InterruptedIOException("interrupted");
         }
         MessageDigest sha1 = dev.linkvault.Digests.of("SHA-1");
+        boolean moved = false;
         try {
             try (InputStream in = Files.newInputStream(from);
                  OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE,
                          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                byte[] buf = new byte[256 * 1024];
+                byte[] buf = dev.linkvault.Buffers.io();
                 int r;
                 while ((r = in.read(buf)) > 0) {
                     if (stopping) {
@@ -395,9 +396,12 @@ public final class Restorer {
             setMode(tmp, item.mode(), options.portable());
             Files.setLastModifiedTime(tmp, FileTime.from(item.mtime()));
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
             return true;
         } finally {
-            Files.deleteIfExists(tmp);
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
             inProgress.remove(tmp);
         }
     }

@@ -45,6 +45,50 @@ class BlobStoreTest {
     }
 
     @Test
+    void aBlobChangedInPlaceIsSetAsideAndTheContentReadTakesItsName() throws Exception {
+        BlobStore.Put put = blobs.put(bytes("the real content\n"), T1);
+        Path p = blobs.path(put.id());
+        repo.catalog().forgetBlob(put.id()); // its facts unknown: the store reads the file to learn them
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(p, "changed by hand, same name\n");
+        BlobStore.Put again = blobs.put(bytes("the real content\n"), T1);
+        assertEquals(BlobStore.Outcome.INSERTED, again.outcome());
+        assertEquals("the real content\n", Files.readString(p), "what was read, not what was set aside");
+        try (var q = Files.walk(repo.quarantineDir())) {
+            assertEquals(1, q.filter(Files::isRegularFile).count());
+        }
+    }
+
+    @Test
+    void contentsAroundTheBufferSizeAreStoredWholeAndFoundAgain() throws Exception {
+        java.util.Random random = new java.util.Random(3);
+        int buffer = 256 * 1024; // what stage() holds in memory before it streams through a file
+        for (int size : new int[] {1, buffer - 1, buffer, buffer + 1, 3 * buffer + 17}) {
+            byte[] content = new byte[size];
+            random.nextBytes(content);
+            // a stream that hands out a few bytes at a time, as a network source may
+            java.io.InputStream trickle = new java.io.FilterInputStream(new ByteArrayInputStream(content)) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return super.read(b, off, Math.min(len, 1000));
+                }
+            };
+            BlobStore.Put put = blobs.put(trickle, T1);
+            assertEquals(BlobStore.Outcome.INSERTED, put.outcome(), size + " bytes");
+            assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(content)),
+                    put.id().sha1());
+            assertArrayEquals(content, Files.readAllBytes(blobs.path(put.id())), size + " bytes");
+            BlobStore.Put again = blobs.put(new ByteArrayInputStream(content), T1);
+            assertEquals(BlobStore.Outcome.EXISTED, again.outcome(), size + " bytes");
+            assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content)),
+                    again.sha256());
+        }
+        try (var s = Files.list(repo.tmpDir())) {
+            assertEquals(0, s.count(), "nothing left in .data/tmp");
+        }
+    }
+
+    @Test
     void storesContentReadOnlyUnderTheSha1ItComputedWithTheSourceMtime() throws IOException {
         BlobStore.Put put = blobs.put(bytes("hello\n"), T1);
         assertEquals(BlobStore.Outcome.INSERTED, put.outcome());
