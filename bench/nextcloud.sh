@@ -13,12 +13,15 @@ work="${BENCH_DIR:-$here/work}/nextcloud"
 rm -rf "$work"; mkdir -p "$work"
 (cd "$top" && mvn -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null)
 cp="$top/target/classes:$top/target/test-classes:$(cat "$top/target/bench.classpath")"
-rows_md=$(LC_ALL=C.UTF-8 java -Xmx3g -cp "$cp" dev.linkvault.source.nextcloud.NextcloudBench "$work" "$objects" "$rows")
+# the native helper, as bin/linkvault names it (digests by libcrypto); built by the compile above where gcc is
+native="$top/target/native/liblinkvault.so"
+rows_md=$(LC_ALL=C.UTF-8 java -Xmx3g -Dlinkvault.native="$([ -f "$native" ] && echo "$native" || echo off)" -cp "$cp" \
+  dev.linkvault.source.nextcloud.NextcloudBench "$work" "$objects" "$rows")
 rm -rf "$work"
 table=$(printf '%s\n' "| run | size | baseline | linkvault | ratio |" "|---|---|---|---|---|" "$rows_md")
 echo "$table"
 . "$here/lib.sh"
 write_section "nextcloud" "Measured $(date -u +%Y-%m-%d) by bench/nextcloud.sh on $(nproc) cores: S3Proxy on loopback and
-linkvault in one JVM (no JVM start counted), SQLite database, 8 workers.
+linkvault in one JVM (no JVM start counted), SQLite database, 8 workers, digests $([ -f "$native" ] && echo "by the native helper (libcrypto)" || echo "by the JDK (no native helper)").
 
 $table"

@@ -14,10 +14,15 @@ public final class PathFilter {
     /** Always ignored: macOS folder metadata and iCloud's in-flight download markers. */
     public static final List<String> BUILT_IN_IGNORES = List.of(".*\\.DS_Store", ".*\\.com-apple-bird.*");
 
-    private final List<Pattern> includes;
-    private final List<Pattern> ignores;
+    private final List<Rule> includes;
+    private final List<Rule> ignores;
 
-    private PathFilter(List<Pattern> includes, List<Pattern> ignores) {
+    /** One pattern, asked whether it matches at the start of a path ({@code re.match}). */
+    private interface Rule {
+        boolean matchesStartOf(String path);
+    }
+
+    private PathFilter(List<Rule> includes, List<Rule> ignores) {
         this.includes = includes;
         this.ignores = ignores;
     }
@@ -38,11 +43,13 @@ public final class PathFilter {
         return new PathFilter(compile(include), compile(allIgnores));
     }
 
-    private static List<Pattern> compile(List<String> regexes) {
-        List<Pattern> out = new ArrayList<>();
+    private static List<Rule> compile(List<String> regexes) {
+        List<Rule> out = new ArrayList<>();
         for (String r : regexes) {
             try {
-                out.add(Pattern.compile(r));
+                Pattern pattern = Pattern.compile(r);
+                String literal = anywhere(r);
+                out.add(literal != null ? path -> containsOnFirstLine(path, literal) : path -> pattern.matcher(path).lookingAt());
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException("pattern '" + r + "' is not a valid regular expression: "
                         + e.getDescription());
@@ -51,9 +58,59 @@ public final class PathFilter {
         return List.copyOf(out);
     }
 
-    private static boolean anyMatch(List<Pattern> patterns, String path) {
-        for (Pattern p : patterns) {
-            if (p.matcher(path).lookingAt()) {
+    /**
+     * For a pattern {@code .*LITERAL} or {@code .*LITERAL.*} (the built-in ignores, and most
+     * "anywhere" rules), the literal: such a pattern matches the start of a path exactly when the
+     * literal occurs before the path's first line terminator (which {@code .} does not cross).
+     * Null for any other pattern, which the regex engine then runs: every entry of every snapshot
+     * is asked, and the engine's backtracking over {@code .*} cost the scan 8% of its time.
+     */
+    static String anywhere(String regex) {
+        if (!regex.startsWith(".*")) {
+            return null;
+        }
+        String body = regex.substring(2);
+        if (body.endsWith(".*") && !body.endsWith("\\.*")) {
+            body = body.substring(0, body.length() - 2);
+        }
+        StringBuilder literal = new StringBuilder();
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '\\') {
+                if (i + 1 == body.length()) {
+                    return null;
+                }
+                char next = body.charAt(++i);
+                if (Character.isLetterOrDigit(next) || next > 127) {
+                    return null; // \d, \Q, \1...: not a plain character
+                }
+                literal.append(next);
+            } else if ("^$.|?*+()[]{}".indexOf(c) >= 0) {
+                return null;
+            } else {
+                literal.append(c);
+            }
+        }
+        return literal.length() == 0 ? null : literal.toString();
+    }
+
+    private static boolean containsOnFirstLine(String path, String literal) {
+        int at = path.indexOf(literal);
+        if (at < 0) {
+            return false;
+        }
+        for (int i = 0; i < at; i++) {
+            char c = path.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean anyMatch(List<Rule> patterns, String path) {
+        for (Rule p : patterns) {
+            if (p.matchesStartOf(path)) {
                 return true;
             }
         }

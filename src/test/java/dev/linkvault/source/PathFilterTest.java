@@ -52,4 +52,25 @@ class PathFilterTest {
                 () -> PathFilter.of(List.of("[unclosed"), List.of()));
         assertEquals(true, e.getMessage().contains("'[unclosed'"));
     }
+
+    @org.junit.jupiter.api.Test
+    void aPatternRunWithoutTheRegexEngineDecidesAsTheEngineDoes() {
+        List<String> patterns = List.of(".*\\.DS_Store", ".*\\.com-apple-bird.*", ".*foo", ".*a\\.b.*", ".*x\\-y\\/z",
+                ".*\\.tmp$", ".*\\d", ".*?foo", ".*\\.*", ".*[ab]", ".*", "foo.*");
+        List<String> paths = List.of("foo", "a/foo", "a/.DS_Store", ".DS_Store/x", "a\nb/.DS_Store", "a\rb/foo", "ab.b",
+                "a.b", "x/a.b/c", "x-y/z", "x-y/zz", "q/.com-apple-bird-123/f", "q\u2028/foo", "", "DS_Store", "1.tmp");
+        for (String pattern : patterns) {
+            java.util.regex.Pattern engine = java.util.regex.Pattern.compile(pattern);
+            for (String path : paths) {
+                boolean builtIn = PathFilter.BUILT_IN_IGNORES.stream()
+                        .anyMatch(b -> java.util.regex.Pattern.compile(b).matcher(path).lookingAt());
+                assertEquals(builtIn || engine.matcher(path).lookingAt(), !PathFilter.of(List.of(), List.of(pattern)).keeps(path),
+                        pattern + " on " + path.replace("\n", "\\n"));
+            }
+        }
+        assertEquals(".DS_Store", PathFilter.anywhere(".*\\.DS_Store"));
+        assertEquals(".com-apple-bird", PathFilter.anywhere(".*\\.com-apple-bird.*"));
+        assertEquals(null, PathFilter.anywhere(".*\\.tmp$"), "an anchor: left to the engine");
+        assertEquals(null, PathFilter.anywhere(".*\\d"), "a class escape: left to the engine");
+    }
 }
