@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -213,13 +214,8 @@ public final class BlobStore {
      * another size at a blob's name is never linked into a snapshot).
      */
     public boolean intact(BlobId id, long size) {
-        try {
-            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(path(id),
-                    java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return a.isRegularFile() && a.size() == size;
-        } catch (IOException e) {
-            return false;
-        }
+        BasicFileAttributes a = attributes(id);
+        return a != null && a.isRegularFile() && a.size() == size;
     }
 
     /** Moves what holds a blob's name but is not that blob out of the store, into .data/quarantine. */
@@ -320,9 +316,10 @@ public final class BlobStore {
             }
             // SHA-256 tells a duplicate from a SHA-1 collision: needed only when that SHA-1 is stored
             String sha256 = null;
-            if (exists(id)) {
+            BasicFileAttributes there = attributes(id);
+            if (there != null) {
                 sha256 = tmp == null ? sha256Of(buf, first) : sha256Of(tmp);
-                Put known = findStored(id, size, sha256);
+                Put known = findStored(id, there, size, sha256);
                 if (known != null) {
                     return new Written(known, null);
                 }
@@ -445,22 +442,24 @@ public final class BlobStore {
     }
 
     /** The stored blob with exactly this content, if any: the common case of a duplicate, without a sync. */
-    private Put findStored(BlobId primary, long size, String sha256) throws IOException {
+    private Put findStored(BlobId primary, BasicFileAttributes primaryAttributes, long size, String sha256)
+            throws IOException {
         for (BlobId id : new BlobId[] {primary, new BlobId(primary.sha1(), sha256)}) {
-            if (!exists(id)) {
+            BasicFileAttributes a = id == primary ? primaryAttributes : attributes(id);
+            if (a == null) {
                 return null;
             }
-            if (!Files.isRegularFile(path(id), LinkOption.NOFOLLOW_LINKS)) {
+            if (!a.isRegularFile()) {
                 setAside(id); // a symlink or folder at a blob's name: the content read takes the name
                 return null;
             }
-            Catalog.BlobFacts there = facts(id);
-            if (there == null) {
+            Catalog.BlobFacts facts = facts(id);
+            if (facts == null) {
                 setAside(id); // not the content its name says: the content read takes the name
                 return null;
             }
-            if (there.size() == size && there.sha256().equals(sha256)) {
-                if (Files.size(path(id)) != size) {
+            if (facts.size() == size && facts.sha256().equals(sha256)) {
+                if (a.size() != size) {
                     setAside(id); // cut short or grown since it was stored: damaged, and replaced now
                     return null;
                 }
@@ -468,6 +467,19 @@ public final class BlobStore {
             }
         }
         return null;
+    }
+
+    /**
+     * A stored name's attributes, not following a symlink (one {@code lstat} for what took three);
+     * null when nothing has that name or it cannot be told, as {@link #exists}: publishing the content
+     * read then meets the real problem and says it.
+     */
+    private BasicFileAttributes attributes(BlobId id) {
+        try {
+            return Files.readAttributes(path(id), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException absent) {
+            return null;
+        }
     }
 
     /**
