@@ -12,6 +12,7 @@
  */
 #include <jni.h>
 #include <dirent.h>
+#include <limits.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -121,6 +122,17 @@ JNIEXPORT void JNICALL Java_dev_linkvault_NativeDigest_finish(JNIEnv *env, jclas
     (*env)->ReleasePrimitiveArrayCritical(env, ctx, c, 0);
 }
 
+/* a Java byte[] as a NUL-terminated C string, malloc'd; NULL when out of memory */
+static char *path_of(JNIEnv *env, jbyteArray path) {
+    jsize n = (*env)->GetArrayLength(env, path);
+    char *p = malloc((size_t) n + 1);
+    if (p != NULL) {
+        (*env)->GetByteArrayRegion(env, path, 0, n, (jbyte *) p);
+        p[n] = 0;
+    }
+    return p;
+}
+
 /*
  * One folder's entries with their attributes, in one call: readdir, and fstatat relative to the
  * open folder (never following a symlink), as ls -l and find do, rather than one stat by whole
@@ -133,13 +145,10 @@ JNIEXPORT void JNICALL Java_dev_linkvault_NativeDigest_finish(JNIEnv *env, jclas
 
 JNIEXPORT jbyteArray JNICALL Java_dev_linkvault_NativeDir_list(JNIEnv *env, jclass cls, jbyteArray path) {
     (void) cls;
-    jsize plen = (*env)->GetArrayLength(env, path);
-    char *p = malloc((size_t) plen + 1);
+    char *p = path_of(env, path);
     if (p == NULL) {
         return NULL;
     }
-    (*env)->GetByteArrayRegion(env, path, 0, plen, (jbyte *) p);
-    p[plen] = 0;
     int fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     free(p);
     if (fd < 0) {
@@ -203,4 +212,63 @@ JNIEXPORT jbyteArray JNICALL Java_dev_linkvault_NativeDir_list(JNIEnv *env, jcla
     }
     free(buf);
     return out;
+}
+
+/*
+ * Hard links and stats relative to an open folder (dev.linkvault.NativeDir), as cp -al works:
+ * the kernel then walks one name rather than the whole path from the root for each of a
+ * snapshot's files. Each returns 0 or an errno; the caller then asks the JDK, which says why.
+ */
+
+/* an open folder's descriptor, or -errno */
+JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_open(JNIEnv *env, jclass cls, jbyteArray path) {
+    (void) cls;
+    char *p = path_of(env, path);
+    if (p == NULL) {
+        return -ENOMEM;
+    }
+    int fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int err = errno;
+    free(p);
+    return fd >= 0 ? fd : -err;
+}
+
+JNIEXPORT void JNICALL Java_dev_linkvault_NativeDir_close(JNIEnv *env, jclass cls, jint fd) {
+    (void) env;
+    (void) cls;
+    close(fd);
+}
+
+/* a Java byte[] into a NUL-terminated buffer of CAP bytes; 0 when it does not fit */
+static int copy_in(JNIEnv *env, jbyteArray b, char *buf, size_t cap) {
+    jsize n = (*env)->GetArrayLength(env, b);
+    if ((size_t) n >= cap) {
+        return 0;
+    }
+    (*env)->GetByteArrayRegion(env, b, 0, n, (jbyte *) buf);
+    buf[n] = 0;
+    return 1;
+}
+
+/* link(2) of NAME in the folder FD to the path TO (absolute, or relative to the working folder) */
+JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_linkAt(JNIEnv *env, jclass cls, jint fd, jbyteArray name,
+                                                           jbyteArray to) {
+    (void) cls;
+    char n[NAME_MAX + 1], t[PATH_MAX];
+    if (!copy_in(env, name, n, sizeof n) || !copy_in(env, to, t, sizeof t)) {
+        return ENAMETOOLONG;
+    }
+    return linkat(fd, n, AT_FDCWD, t, 0) == 0 ? 0 : errno;
+}
+
+/* the size of NAME in the folder FD when it is a regular file (not following a symlink); -1 when
+   it is something else; -2 when it cannot be told (absent, say) */
+JNIEXPORT jlong JNICALL Java_dev_linkvault_NativeDir_regularSize(JNIEnv *env, jclass cls, jint fd, jbyteArray name) {
+    (void) cls;
+    char n[NAME_MAX + 1];
+    struct stat st;
+    if (!copy_in(env, name, n, sizeof n) || fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        return -2;
+    }
+    return S_ISREG(st.st_mode) ? (jlong) st.st_size : -1;
 }

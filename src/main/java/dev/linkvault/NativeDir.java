@@ -12,9 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A folder's entries with their attributes in one native call (readdir, and fstatat relative to
- * the open folder), through linkvault's native helper ({@link Native}): what the JDK does with a
- * directory stream and one stat by whole path per entry, at a fraction of the cost.
+ * Folders through linkvault's native helper ({@link Native}): a folder's entries with their
+ * attributes in one call (readdir, and fstatat relative to the open folder), what the JDK does with
+ * a directory stream and one stat by whole path per entry; and links and stats relative to an open
+ * folder, as {@code cp -al} makes them, where the JDK walks the whole path each time.
  */
 public final class NativeDir {
     private static final int HEADER = 4 * 4 + 5 * 8;
@@ -81,5 +82,40 @@ public final class NativeDir {
         return new String(b, off, len, StandardCharsets.ISO_8859_1);
     }
 
+    /** An open folder's descriptor, or -1 when the helper is not loaded or the folder cannot be opened. */
+    public static int open(Path dir) {
+        if (!Native.loaded()) {
+            return -1;
+        }
+        int fd = open(dir.toString().getBytes(StandardCharsets.UTF_8));
+        return fd >= 0 ? fd : -1;
+    }
+
+    /** Closes a descriptor {@link #open(Path)} gave. */
+    public static void closeFd(int fd) {
+        close(fd);
+    }
+
+    /** {@code link(2)} of {@code name} in the open folder {@code fd} to {@code to}: 0, or the errno. */
+    public static int link(int fd, String name, Path to) {
+        return linkAt(fd, name.getBytes(StandardCharsets.UTF_8), to.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The size of {@code name} in the open folder {@code fd} when it is a regular file (a symlink
+     * not followed); -1 when it is something else; -2 when that cannot be told (absent, say).
+     */
+    public static long regularSize(int fd, String name) {
+        return regularSize(fd, name.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static native byte[] list(byte[] path);
+
+    private static native int open(byte[] path);
+
+    private static native void close(int fd);
+
+    private static native int linkAt(int fd, byte[] name, byte[] to);
+
+    private static native long regularSize(int fd, byte[] name);
 }

@@ -48,8 +48,12 @@ public record BlobId(String sha1, String collisionSha256) {
 
     /** Where this blob lives below {@code .data/sha1}: two hex characters, then the rest. */
     public Path under(Path sha1Dir) {
-        String rest = sha1.substring(2) + (collisionSha256 == null ? "" : "-" + collisionSha256);
-        return sha1Dir.resolve(sha1.substring(0, 2)).resolve(rest);
+        return sha1Dir.resolve(sha1.substring(0, 2)).resolve(name());
+    }
+
+    /** The blob's file name in its fan-out folder {@code <first 2 hex>}. */
+    public String name() {
+        return sha1.substring(2) + (collisionSha256 == null ? "" : "-" + collisionSha256);
     }
 
     @Override

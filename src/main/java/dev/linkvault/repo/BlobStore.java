@@ -77,7 +77,11 @@ public final class BlobStore {
         }
     }
 
+    /** Open fan-out folders by their number (00-ff), -1 where none is open: see {@link #fanout}. */
+    private final int[] fanouts = new int[256];
+
     BlobStore(Path sha1Dir, Path etagDir, Path tmpDir, Path quarantineDir, Supplier<Catalog> catalog, boolean durable) {
+        java.util.Arrays.fill(fanouts, -1);
         this.quarantineDir = quarantineDir;
         this.sha1Dir = sha1Dir;
         this.etagDir = etagDir;
@@ -214,8 +218,50 @@ public final class BlobStore {
      * another size at a blob's name is never linked into a snapshot).
      */
     public boolean intact(BlobId id, long size) {
+        int fd = fanout(id);
+        if (fd >= 0) {
+            long there = dev.linkvault.NativeDir.regularSize(fd, id.name());
+            if (there != -2) {
+                return there == size;
+            }
+            // not told (the fan-out folder replaced since it was opened?): asked by path below
+        }
         BasicFileAttributes a = attributes(id);
         return a != null && a.isRegularFile() && a.size() == size;
+    }
+
+    /**
+     * The open fan-out folder of {@code id} ({@code .data/sha1/<h2>}), for links and stats relative
+     * to it through the native helper; -1 without the helper or while the folder does not exist. Opened
+     * once per run, closed by {@link #close}.
+     */
+    private int fanout(BlobId id) {
+        if (!dev.linkvault.Native.loaded()) {
+            return -1;
+        }
+        int i = Integer.parseInt(id.sha1(), 0, 2, 16);
+        int fd = fanouts[i];
+        if (fd >= 0) {
+            return fd;
+        }
+        synchronized (fanouts) {
+            if (fanouts[i] < 0) {
+                fanouts[i] = dev.linkvault.NativeDir.open(path(id).getParent());
+            }
+            return fanouts[i];
+        }
+    }
+
+    /** Closes the fan-out folders opened for this run. */
+    public void close() {
+        synchronized (fanouts) {
+            for (int i = 0; i < fanouts.length; i++) {
+                if (fanouts[i] >= 0) {
+                    dev.linkvault.NativeDir.closeFd(fanouts[i]);
+                    fanouts[i] = -1;
+                }
+            }
+        }
     }
 
     /** Moves what holds a blob's name but is not that blob out of the store, into .data/quarantine. */
@@ -596,6 +642,10 @@ public final class BlobStore {
      * @throws NoSuchFileException when {@code dst}'s parent folder does not exist
      */
     public void link(BlobId id, Path dst) throws IOException {
+        int fd = fanout(id);
+        if (fd >= 0 && dev.linkvault.NativeDir.link(fd, id.name(), dst) == 0) {
+            return; // else the same link by path, which meets the same problem and says it
+        }
         Path primary = path(id);
         for (int n = 0; ; n++) {
             Path candidate = copyPath(id, n);

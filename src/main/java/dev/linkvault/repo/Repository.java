@@ -751,6 +751,7 @@ public final class Repository implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
+            blobs.close();
             if (catalog != null) {
                 catalog.close();
             }

@@ -45,6 +45,26 @@ class BlobStoreTest {
     }
 
     @Test
+    void aFanOutFolderReplacedWhileOpenIsStillLinkedFrom() throws Exception {
+        BlobStore.Put put = blobs.put(bytes("linked twice\n"), T1);
+        Path fan = blobs.path(put.id()).getParent();
+        assertTrue(blobs.intact(put.id(), put.size())); // opens the fan-out folder (with the native helper)
+        blobs.link(put.id(), dir.resolve("first"));
+        // the folder swapped for another: the one held open lacks the blob, the path has it
+        Path moved = dir.resolve("moved-fan-out");
+        Files.move(fan, moved);
+        Files.createDirectories(fan);
+        Files.createLink(blobs.path(put.id()), moved.resolve(blobs.path(put.id()).getFileName()));
+        Files.delete(moved.resolve(blobs.path(put.id()).getFileName())); // not in the folder held open
+        assertTrue(blobs.intact(put.id(), put.size()));
+        assertFalse(blobs.intact(put.id(), put.size() + 1));
+        blobs.link(put.id(), dir.resolve("second"));
+        assertEquals("linked twice\n", Files.readString(dir.resolve("second")));
+        assertEquals(Fixtures.inode(blobs.path(put.id())), Fixtures.inode(dir.resolve("second")));
+        assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> blobs.link(put.id(), dir.resolve("second")));
+    }
+
+    @Test
     void aBlobChangedInPlaceIsSetAsideAndTheContentReadTakesItsName() throws Exception {
         BlobStore.Put put = blobs.put(bytes("the real content\n"), T1);
         Path p = blobs.path(put.id());
