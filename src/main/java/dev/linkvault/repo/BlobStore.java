@@ -548,13 +548,14 @@ public final class BlobStore {
         }
     }
 
-    /** SHA-256 of a file, in hex. */
+    /** SHA-256 of the first {@code n} bytes of {@code b}, in hex. */
     private static String sha256Of(byte[] b, int n) {
         MessageDigest d = dev.linkvault.Digests.of("SHA-256");
         d.update(b, 0, n);
         return HexFormat.of().formatHex(d.digest());
     }
 
+    /** SHA-256 of a file, in hex. */
     private static String sha256Of(Path file) throws IOException {
         MessageDigest d = dev.linkvault.Digests.of("SHA-256");
         try (InputStream in = Files.newInputStream(file)) {
