@@ -23,6 +23,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * The layout of what this library hands to Java (the packed listing, the functions): raised with
+ * each change, and compared by dev.linkvault.Native on loading, so that a library left over from
+ * another build is not used (its listing would be misread).
+ */
+#define LINKVAULT_ABI 2
+
+JNIEXPORT jint JNICALL Java_dev_linkvault_Native_abi(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return LINKVAULT_ABI;
+}
+
 typedef int (*init_fn)(void *ctx);
 typedef int (*update_fn)(void *ctx, const void *data, size_t len);
 typedef int (*final_fn)(unsigned char *md, void *ctx);
@@ -138,10 +151,10 @@ static char *path_of(JNIEnv *env, jbyteArray path) {
  * open folder (never following a symlink), as ls -l and find do, rather than one stat by whole
  * path per entry. Packed for dev.linkvault.NativeDir, in the machine's byte order, per entry:
  * int32 name length, int32 mode (0: its fstatat failed), int32 mtime ns, int32 ctime ns,
- * int64 ino, dev, size, mtime s, ctime s, then the name's bytes. NULL when the folder cannot be
+ * int64 ino, dev, size, mtime s, ctime s, link count, then the name's bytes. NULL when the folder cannot be
  * opened or read: the caller then lists it the JDK's way, which reports the error.
  */
-#define HEADER (4 * 4 + 5 * 8)
+#define HEADER (4 * 4 + 6 * 8)
 
 JNIEXPORT jbyteArray JNICALL Java_dev_linkvault_NativeDir_list(JNIEnv *env, jclass cls, jbyteArray path) {
     (void) cls;
@@ -186,7 +199,7 @@ JNIEXPORT jbyteArray JNICALL Java_dev_linkvault_NativeDir_list(JNIEnv *env, jcla
         }
         struct stat st;
         int32_t ints[4] = {(int32_t) nlen, 0, 0, 0};
-        int64_t longs[5] = {0, 0, 0, 0, 0};
+        int64_t longs[6] = {0, 0, 0, 0, 0, 0};
         if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
             ints[1] = (int32_t) st.st_mode;
             ints[2] = (int32_t) st.st_mtim.tv_nsec;
@@ -196,6 +209,7 @@ JNIEXPORT jbyteArray JNICALL Java_dev_linkvault_NativeDir_list(JNIEnv *env, jcla
             longs[2] = (int64_t) st.st_size;
             longs[3] = (int64_t) st.st_mtim.tv_sec;
             longs[4] = (int64_t) st.st_ctim.tv_sec;
+            longs[5] = (int64_t) st.st_nlink;
         }
         memcpy(buf + len, ints, sizeof ints);
         memcpy(buf + len + sizeof ints, longs, sizeof longs);

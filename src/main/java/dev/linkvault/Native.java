@@ -11,7 +11,12 @@ public final class Native {
     /** The property naming the helper library; {@code off} or empty: none. */
     public static final String PROPERTY = "linkvault.native";
 
+    /** The layout this code reads (the C side's {@code LINKVAULT_ABI}): a helper of another build is not used. */
+    static final int ABI = 2;
+
     private Native() {}
+
+    private static native int abi();
 
     /** Whether the helper is loaded. */
     public static boolean loaded() {
@@ -34,6 +39,11 @@ public final class Native {
             } else {
                 try {
                     System.load(path);
+                    int abi = abi();
+                    if (abi != ABI) {
+                        why = "the native helper " + path + " is of another build (layout " + abi + ", not " + ABI
+                                + "); rebuild it with: mvn -q -DskipTests package";
+                    }
                 } catch (UnsatisfiedLinkError | SecurityException e) {
                     why = "the native helper did not load: " + e.getMessage();
                 }

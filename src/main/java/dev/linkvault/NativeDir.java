@@ -18,7 +18,7 @@ import java.util.List;
  * folder, as {@code cp -al} makes them, where the JDK walks the whole path each time.
  */
 public final class NativeDir {
-    private static final int HEADER = 4 * 4 + 5 * 8;
+    private static final int HEADER = 4 * 4 + 6 * 8;
 
     private NativeDir() {}
 
@@ -28,7 +28,7 @@ public final class NativeDir {
      * shows them as U+FFFD).
      */
     public record Child(String name, boolean validName, int mode, long ino, long dev, long size, Instant mtime,
-                        Instant ctime) {}
+                        Instant ctime, long links) {}
 
     /** The entries of {@code dir} (not {@code .} and {@code ..}), in no order; null when the helper is not
      * loaded or the folder cannot be read this way (list it the JDK's way then, which reports why). */
@@ -55,6 +55,7 @@ public final class NativeDir {
             long size = b.getLong(at + 32);
             long mtime = b.getLong(at + 40);
             long ctime = b.getLong(at + 48);
+            long links = b.getLong(at + 56);
             String name = ascii(packed, at + HEADER, nameLength);
             boolean valid = true;
             if (name == null) {
@@ -66,7 +67,7 @@ public final class NativeDir {
                 }
             }
             out.add(new Child(name, valid, mode, ino, dev, size, Instant.ofEpochSecond(mtime, mtimeNanos),
-                    Instant.ofEpochSecond(ctime, ctimeNanos)));
+                    Instant.ofEpochSecond(ctime, ctimeNanos), links));
             b.position(at + HEADER + nameLength);
         }
         return out;

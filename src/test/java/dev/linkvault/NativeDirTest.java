@@ -25,22 +25,25 @@ class NativeDirTest {
         Files.createDirectories(dir.resolve("folder"));
         Files.createSymbolicLink(dir.resolve("link"), Path.of("file.txt"));
         Files.createFile(dir.resolve("€ empty"));
+        Files.createLink(dir.resolve("file.txt linked"), dir.resolve("file.txt"));
         Map<String, String> listed = new TreeMap<>();
         for (NativeDir.Child c : NativeDir.list(dir)) {
-            listed.put(c.name(), c.mode() + " " + c.ino() + " " + c.dev() + " " + c.size() + " " + c.mtime() + " " + c.ctime());
+            listed.put(c.name(), c.mode() + " " + c.ino() + " " + c.dev() + " " + c.size() + " " + c.mtime() + " " + c.ctime()
+                    + " " + c.links());
         }
         Map<String, String> jdk = new TreeMap<>();
         try (var entries = Files.list(dir)) {
             for (Path p : (Iterable<Path>) entries::iterator) {
-                Map<String, Object> a = Files.readAttributes(p, "unix:mode,ino,dev,size,lastModifiedTime,ctime",
+                Map<String, Object> a = Files.readAttributes(p, "unix:mode,ino,dev,size,lastModifiedTime,ctime,nlink",
                         LinkOption.NOFOLLOW_LINKS);
                 jdk.put(p.getFileName().toString(), a.get("mode") + " " + a.get("ino") + " " + a.get("dev") + " "
                         + a.get("size") + " " + ((FileTime) a.get("lastModifiedTime")).toInstant() + " "
-                        + ((FileTime) a.get("ctime")).toInstant());
+                        + ((FileTime) a.get("ctime")).toInstant() + " " + a.get("nlink"));
             }
         }
         assertEquals(jdk, listed);
-        assertEquals(4, listed.size());
+        assertEquals(5, listed.size());
+        assertEquals("2", listed.get("file.txt").substring(listed.get("file.txt").lastIndexOf(' ') + 1));
     }
 
     @Test

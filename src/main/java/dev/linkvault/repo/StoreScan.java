@@ -18,6 +18,9 @@ import java.util.function.IntPredicate;
 public final class StoreScan {
     private StoreScan() {}
 
+    /** Whether fan-out folders are listed through the native helper when it is loaded (tests turn it off to compare). */
+    static boolean nativeListing = true;
+
     /**
      * One file of {@code .data/sha1}.
      *
@@ -93,21 +96,26 @@ public final class StoreScan {
             return List.of();
         }
         // A blob, then its copies .1, .2, ... .10: whoever groups by blob sees them together.
-        List<Named> named = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                named.add(new Named(p, base(p), copyNumber(p)));
-            }
-        }
+        List<Named> named = listed(dir);
         named.sort(Comparator.comparing(Named::base).thenComparingLong(Named::copy));
         List<StoredFile> out = new ArrayList<>(named.size());
         for (Named nf : named) {
             Path f = nf.path();
-            Map<String, Object> a;
-            try {
-                a = Files.readAttributes(f, "unix:ino,nlink,size,mode", LinkOption.NOFOLLOW_LINKS);
-            } catch (java.nio.file.NoSuchFileException gone) {
-                continue; // removed since the listing (a gc running beside a verify)
+            long ino = nf.ino();
+            int links = nf.links();
+            long size = nf.size();
+            int mode = nf.mode();
+            if (mode == 0) {
+                Map<String, Object> a;
+                try {
+                    a = Files.readAttributes(f, "unix:ino,nlink,size,mode", LinkOption.NOFOLLOW_LINKS);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    continue; // removed since the listing (a gc running beside a verify)
+                }
+                ino = (Long) a.get("ino");
+                links = (Integer) a.get("nlink");
+                size = (Long) a.get("size");
+                mode = (Integer) a.get("mode");
             }
             String name = f.getFileName().toString();
             int copy = 0;
@@ -122,10 +130,34 @@ public final class StoreScan {
             } catch (IllegalArgumentException notABlobName) {
                 id = null;
             }
-            out.add(new StoredFile(f, id, copy, (Long) a.get("ino"), (Integer) a.get("nlink"),
-                    (Long) a.get("size"), (Integer) a.get("mode") & 07777));
+            out.add(new StoredFile(f, id, copy, ino, links, size, mode & 07777));
         }
         return out;
+    }
+
+    /**
+     * The entries of a fan-out folder, with their attributes where the native helper read them
+     * with the listing (readdir and fstatat on the open folder, as {@code find} does); mode 0 where
+     * they are still to be read (the JDK's listing, or an entry whose fstatat failed).
+     */
+    private static List<Named> listed(Path dir) throws IOException {
+        List<Named> named = new ArrayList<>();
+        List<dev.linkvault.NativeDir.Child> children = nativeListing ? dev.linkvault.NativeDir.list(dir) : null;
+        if (children != null && children.stream().allMatch(dev.linkvault.NativeDir.Child::validName)) {
+            for (dev.linkvault.NativeDir.Child c : children) {
+                named.add(new Named(dir.resolve(c.name()), base(c.name()), copyNumber(c.name()), c.ino(),
+                        (int) Math.min(Integer.MAX_VALUE, c.links()), c.size(), c.mode()));
+            }
+            return named;
+        }
+        // no helper, or a name that is not UTF-8 (a stray file): the JDK keeps such a name's bytes
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                named.add(new Named(p, base(n), copyNumber(n), 0, 0, 0, 0));
+            }
+        }
+        return named;
     }
 
     /** Visits every ETag alias. */
@@ -167,16 +199,15 @@ public final class StoreScan {
         return false;
     }
 
-    private record Named(Path path, String base, long copy) {}
+    /** A listed entry: mode 0 when its attributes are still to be read. */
+    private record Named(Path path, String base, long copy, long ino, int links, long size, int mode) {}
 
-    private static String base(Path p) {
-        String n = p.getFileName().toString();
+    private static String base(String n) {
         int dot = n.indexOf('.');
         return dot < 0 ? n : n.substring(0, dot);
     }
 
-    private static long copyNumber(Path p) {
-        String n = p.getFileName().toString();
+    private static long copyNumber(String n) {
         int dot = n.indexOf('.');
         try {
             return dot < 0 ? 0 : Long.parseLong(n.substring(dot + 1));
