@@ -34,6 +34,18 @@ public final class JsonTree {
         }
     }
 
+    /** The text of {@code key} in the object {@code o}, or null when it is absent or null. */
+    public static String text(JsonNode o, String key) {
+        JsonNode v = o.get(key);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    /** The number of {@code key} in the object {@code o}, or null when it is absent or null. */
+    public static Long number(JsonNode o, String key) {
+        JsonNode v = o.get(key);
+        return v == null || v.isNull() ? null : v.asLong();
+    }
+
     private static JsonNode value(JsonParser p, JsonToken t) throws IOException {
         switch (t) {
             case START_OBJECT: {

@@ -1,9 +1,11 @@
 package dev.linkvault.repo;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.linkvault.JsonTree.text;
+import static dev.linkvault.JsonTree.number;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -21,25 +23,17 @@ import java.nio.file.StandardOpenOption;
  * @param outcome     {@code success}, {@code partial} (per-file errors), {@code failed}, {@code locked}
  *                    or {@code interrupted}
  * @param lastSuccess when a snapshot last finished complete (with or without per-file errors), or null
+ *
+ * <p>Read and written with Jackson's streaming parser and generator, not its data binding, whose
+ * set-up (reflection over the record, an annotation proxy per annotation type) was a tenth of a
+ * short command such as {@code gc}: every writing run reads and writes this file. The keys are in
+ * snake_case in the order above; a null is left out; an unknown key is skipped.
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public record RunStatus(
-        @JsonProperty("command") String command,
-        @JsonProperty("started") String started,
-        @JsonProperty("finished") String finished,
-        @JsonProperty("outcome") String outcome,
-        @JsonProperty("exit_code") int exitCode,
-        @JsonProperty("message") String message,
-        @JsonProperty("snapshot") String snapshot,
-        @JsonProperty("files") Long files,
-        @JsonProperty("bytes") Long bytes,
-        @JsonProperty("new_bytes") Long newBytes,
-        @JsonProperty("errors") Long errors,
-        @JsonProperty("last_success") String lastSuccess,
-        @JsonProperty("last_success_snapshot") String lastSuccessSnapshot) {
+public record RunStatus(String command, String started, String finished, String outcome, int exitCode, String message,
+                        String snapshot, Long files, Long bytes, Long newBytes, Long errors, String lastSuccess,
+                        String lastSuccessSnapshot) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     public static Path file(Path repoRoot) {
         return repoRoot.resolve(".linkvault").resolve("status.json");
@@ -47,31 +41,75 @@ public record RunStatus(
 
     /** The last status, or null when no writing run has written one. */
     public static RunStatus read(Path repoRoot) throws IOException {
+        JsonNode o;
         try {
-            return JSON.readValue(Files.readString(file(repoRoot), StandardCharsets.UTF_8), RunStatus.class);
+            o = dev.linkvault.JsonTree.json(Files.readString(file(repoRoot), StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             return null;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(file(repoRoot) + " is damaged: " + e.getOriginalMessage(), e);
         }
+        if (o == null || !o.isObject()) {
+            throw new IOException(file(repoRoot) + " is damaged: not a JSON object");
+        }
+        return new RunStatus(text(o, "command"), text(o, "started"), text(o, "finished"), text(o, "outcome"),
+                o.path("exit_code").asInt(), text(o, "message"), text(o, "snapshot"), number(o, "files"),
+                number(o, "bytes"), number(o, "new_bytes"), number(o, "errors"), text(o, "last_success"),
+                text(o, "last_success_snapshot"));
     }
 
     /** Writes it, complete or not at all (a temporary file, synced, renamed). */
     public void write(Path repoRoot) throws IOException {
         Path f = file(repoRoot);
         Path tmp = f.resolveSibling("status.json.tmp");
-        Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(tmp, render(true) + "\n", StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
         Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** On one line, as {@code status --json} prints it. */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        return render(false);
+    }
+
+    private String render(boolean pretty) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            if (pretty) {
+                g.useDefaultPrettyPrinter();
+            }
+            g.writeStartObject();
+            put(g, "command", command);
+            put(g, "started", started);
+            put(g, "finished", finished);
+            put(g, "outcome", outcome);
+            g.writeNumberField("exit_code", exitCode);
+            put(g, "message", message);
+            put(g, "snapshot", snapshot);
+            put(g, "files", files);
+            put(g, "bytes", bytes);
+            put(g, "new_bytes", newBytes);
+            put(g, "errors", errors);
+            put(g, "last_success", lastSuccess);
+            put(g, "last_success_snapshot", lastSuccessSnapshot);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // writing to a string fails in no other way
+        }
+        return w.toString();
+    }
+
+    private static void put(JsonGenerator g, String key, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(key, value);
+        }
+    }
+
+    private static void put(JsonGenerator g, String key, Long value) throws IOException {
+        if (value != null) {
+            g.writeNumberField(key, value);
         }
     }
 }
