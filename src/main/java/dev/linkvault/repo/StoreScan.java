@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
@@ -22,12 +21,67 @@ public final class StoreScan {
     static boolean nativeListing = true;
 
     /**
-     * One file of {@code .data/sha1}.
-     *
-     * @param blob the blob it holds, or null when the name is not a blob name (a stray file)
-     * @param copy 0 for the blob itself, n for overflow copy {@code .n}
+     * One file of {@code .data/sha1}. Its path is made when asked for: a gc that removes nothing
+     * asks for none, and making one per blob was a tenth of the scan's own work.
      */
-    public record StoredFile(Path path, BlobId blob, int copy, long inode, int links, long size, int mode) {
+    public static final class StoredFile {
+        private final Path dir;
+        private final String name;
+        private Path path;
+        private final BlobId blob;
+        private final int copy;
+        private final long inode;
+        private final int links;
+        private final long size;
+        private final int mode;
+
+        /** {@code path} null: {@code dir.resolve(name)}, made when asked for. */
+        StoredFile(Path dir, String name, Path path, BlobId blob, int copy, long inode, int links, long size, int mode) {
+            this.dir = dir;
+            this.name = name;
+            this.path = path;
+            this.blob = blob;
+            this.copy = copy;
+            this.inode = inode;
+            this.links = links;
+            this.size = size;
+            this.mode = mode;
+        }
+
+        public Path path() {
+            if (path == null) {
+                path = dir.resolve(name);
+            }
+            return path;
+        }
+
+        /** The blob it holds, or null when the name is not a blob name (a stray file). */
+        public BlobId blob() {
+            return blob;
+        }
+
+        /** 0 for the blob itself, n for overflow copy {@code .n}. */
+        public int copy() {
+            return copy;
+        }
+
+        public long inode() {
+            return inode;
+        }
+
+        public int links() {
+            return links;
+        }
+
+        public long size() {
+            return size;
+        }
+
+        /** The permission bits. */
+        public int mode() {
+            return mode;
+        }
+
         /** Whether any write bit is set: a blob must be read-only (0444), or a write through a snapshot changes them all. */
         public boolean writable() {
             return (mode & 0222) != 0;
@@ -84,23 +138,25 @@ public final class StoreScan {
     private static List<StoredFile> fanDir(Path dir, IntPredicate fanout) throws IOException {
         String fan = dir.getFileName().toString();
         if (fan.length() != 2 || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return List.of(new StoredFile(dir, null, 0, 0, 0, 0, 0));
+            return List.of(new StoredFile(null, null, dir, null, 0, 0, 0, 0, 0));
         }
         int n;
         try {
             n = Integer.parseInt(fan, 16);
         } catch (NumberFormatException e) {
-            return List.of(new StoredFile(dir, null, 0, 0, 0, 0, 0));
+            return List.of(new StoredFile(null, null, dir, null, 0, 0, 0, 0, 0));
         }
         if (!fanout.test(n)) {
             return List.of();
         }
         // A blob, then its copies .1, .2, ... .10: whoever groups by blob sees them together.
         List<Named> named = listed(dir);
-        named.sort(Comparator.comparing(Named::base).thenComparingLong(Named::copy));
+        named.sort((x, y) -> {
+            int byBase = x.base().compareTo(y.base());
+            return byBase != 0 ? byBase : Long.compare(x.copy(), y.copy());
+        });
         List<StoredFile> out = new ArrayList<>(named.size());
         for (Named nf : named) {
-            Path f = nf.path();
             long ino = nf.ino();
             int links = nf.links();
             long size = nf.size();
@@ -108,7 +164,8 @@ public final class StoreScan {
             if (mode == 0) {
                 Map<String, Object> a;
                 try {
-                    a = Files.readAttributes(f, "unix:ino,nlink,size,mode", LinkOption.NOFOLLOW_LINKS);
+                    a = Files.readAttributes(nf.path() != null ? nf.path() : dir.resolve(nf.name()),
+                            "unix:ino,nlink,size,mode", LinkOption.NOFOLLOW_LINKS);
                 } catch (java.nio.file.NoSuchFileException gone) {
                     continue; // removed since the listing (a gc running beside a verify)
                 }
@@ -117,7 +174,7 @@ public final class StoreScan {
                 size = (Long) a.get("size");
                 mode = (Integer) a.get("mode");
             }
-            String name = f.getFileName().toString();
+            String name = nf.name();
             int copy = 0;
             int dot = name.indexOf('.');
             BlobId id = null;
@@ -130,7 +187,7 @@ public final class StoreScan {
             } catch (IllegalArgumentException notABlobName) {
                 id = null;
             }
-            out.add(new StoredFile(f, id, copy, ino, links, size, mode & 07777));
+            out.add(new StoredFile(dir, nf.name(), nf.path(), id, copy, ino, links, size, mode & 07777));
         }
         return out;
     }
@@ -145,7 +202,7 @@ public final class StoreScan {
         List<dev.linkvault.NativeDir.Child> children = nativeListing ? dev.linkvault.NativeDir.list(dir) : null;
         if (children != null && children.stream().allMatch(dev.linkvault.NativeDir.Child::validName)) {
             for (dev.linkvault.NativeDir.Child c : children) {
-                named.add(new Named(dir.resolve(c.name()), base(c.name()), copyNumber(c.name()), c.ino(),
+                named.add(new Named(null, c.name(), base(c.name()), copyNumber(c.name()), c.ino(),
                         (int) Math.min(Integer.MAX_VALUE, c.links()), c.size(), c.mode()));
             }
             return named;
@@ -154,7 +211,7 @@ public final class StoreScan {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                named.add(new Named(p, base(n), copyNumber(n), 0, 0, 0, 0));
+                named.add(new Named(p, n, base(n), copyNumber(n), 0, 0, 0, 0));
             }
         }
         return named;
@@ -199,8 +256,12 @@ public final class StoreScan {
         return false;
     }
 
-    /** A listed entry: mode 0 when its attributes are still to be read. */
-    private record Named(Path path, String base, long copy, long ino, int links, long size, int mode) {}
+    /**
+     * A listed entry: {@code path} null when it is its folder's path plus {@code name} (the JDK's
+     * listing gives the path, which keeps a name's bytes that are not UTF-8); mode 0 when its
+     * attributes are still to be read.
+     */
+    private record Named(Path path, String name, String base, long copy, long ino, int links, long size, int mode) {}
 
     private static String base(String n) {
         int dot = n.indexOf('.');
