@@ -49,6 +49,11 @@ final class LinkvaultCommand implements Runnable {
      * them), and none for a bare {@code --version}.
      */
     static picocli.CommandLine commandLine(LinkvaultCommand top, String[] args) {
+        // No option is of a java.time or java.sql type; registering picocli's converters for them
+        // loads and initialises those classes by reflection (java.time's formatters) at every start.
+        if (System.getProperty(CONVERTERS_EXCLUDED) == null) {
+            System.setProperty(CONVERTERS_EXCLUDED, "java\\.(time|sql)\\..*");
+        }
         picocli.CommandLine cl = new picocli.CommandLine(top);
         java.util.Set<String> named = new java.util.HashSet<>();
         boolean version = false;
@@ -68,6 +73,9 @@ final class LinkvaultCommand implements Runnable {
         }
         return cl;
     }
+
+    /** picocli's system property: the built-in converters it does not register (regular expressions, comma-separated). */
+    static final String CONVERTERS_EXCLUDED = "picocli.converters.excludes";
 
     final PrintWriter out;
     final PrintWriter err;
