@@ -39,13 +39,20 @@ public final class Native {
             } else {
                 try {
                     System.load(path);
-                    int abi = abi();
+                } catch (UnsatisfiedLinkError | SecurityException e) {
+                    why = "the native helper did not load: " + e.getMessage();
+                }
+                if (why == null) {
+                    int abi;
+                    try {
+                        abi = abi();
+                    } catch (UnsatisfiedLinkError before) {
+                        abi = 0; // a helper older than the layout number
+                    }
                     if (abi != ABI) {
                         why = "the native helper " + path + " is of another build (layout " + abi + ", not " + ABI
                                 + "); rebuild it with: mvn -q -DskipTests package";
                     }
-                } catch (UnsatisfiedLinkError | SecurityException e) {
-                    why = "the native helper did not load: " + e.getMessage();
                 }
             }
             WHY_NOT = why;

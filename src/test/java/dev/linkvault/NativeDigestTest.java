@@ -85,4 +85,19 @@ class NativeDigestTest {
                     java.util.HexFormat.of().formatHex(Digests.of("SHA-256").digest(b)), pair[0]);
         }
     }
+
+    @Test
+    void aHelperOfAnotherBuildIsNotUsedAndVersionSaysHowToRebuild() throws Exception {
+        // one of the JDK's own libraries: a real shared library without the layout number, as a helper from before it
+        Path other = Path.of(System.getProperty("java.home"), "lib", "libprefs.so");
+        assumeTrue(Files.isRegularFile(other), "no " + other + " in this JDK");
+        String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(jvm, "-D" + Native.PROPERTY + "=" + other, "-cp",
+                System.getProperty("java.class.path"), dev.linkvault.cli.Main.class.getName(), "version")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("digests: the JDK's (the native helper " + other + " is of another build (layout 0, not "
+                + Native.ABI + "); rebuild it with: mvn -q -DskipTests package)"), out);
+    }
 }
