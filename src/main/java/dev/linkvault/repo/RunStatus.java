@@ -20,14 +20,14 @@ import java.nio.file.StandardOpenOption;
  * succeeded, for monitoring ({@code linkvault status}, a dashboard). Written by every run that
  * takes the writer lock (a dry run writes nothing), in one rename.
  *
+ * <p>Read and written with Jackson's streaming parser and generator, not its data binding, whose
+ * set-up (reflection over the record, an annotation proxy per annotation type) was a fifth to a
+ * quarter of a short command such as {@code gc} (sampled): every writing run reads and writes this
+ * file. The keys are in snake_case in the order below; a null is left out; an unknown key is skipped.
+ *
  * @param outcome     {@code success}, {@code partial} (per-file errors), {@code failed}, {@code locked}
  *                    or {@code interrupted}
  * @param lastSuccess when a snapshot last finished complete (with or without per-file errors), or null
- *
- * <p>Read and written with Jackson's streaming parser and generator, not its data binding, whose
- * set-up (reflection over the record, an annotation proxy per annotation type) was a tenth of a
- * short command such as {@code gc}: every writing run reads and writes this file. The keys are in
- * snake_case in the order above; a null is left out; an unknown key is skipped.
  */
 public record RunStatus(String command, String started, String finished, String outcome, int exitCode, String message,
                         String snapshot, Long files, Long bytes, Long newBytes, Long errors, String lastSuccess,

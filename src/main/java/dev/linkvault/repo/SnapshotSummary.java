@@ -52,9 +52,10 @@ public record SnapshotSummary(
     private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
 
     /**
-     * On one line, keys in the order above, by Jackson's streaming generator: data binding's set-up
-     * (reflection, an annotation proxy per annotation type) was a tenth of an unchanged snapshot of
-     * a small tree. The annotations stay for {@code --json} output, which goes through data binding.
+     * On one line, keys in the order above, by Jackson's streaming generator: every snapshot writes
+     * one, and data binding's set-up (reflection, an annotation proxy per annotation type) is the
+     * cost {@link RunStatus} shows. The annotations stay for {@code snapshots --json}, which goes
+     * through data binding ({@code valueToTree}).
      */
     public String toJson() {
         java.io.StringWriter w = new java.io.StringWriter();
