@@ -34,6 +34,25 @@ public final class JsonTree {
         }
     }
 
+    /** Writes one JSON value with a generator. */
+    public interface Body {
+        void write(com.fasterxml.jackson.core.JsonGenerator g) throws IOException;
+    }
+
+    /** What {@code body} writes, as a string: on one line, or pretty-printed (two-space indents, {@code "key" : value}). */
+    public static String write(boolean pretty, Body body) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator g = JSON.createGenerator(w)) {
+            if (pretty) {
+                g.useDefaultPrettyPrinter();
+            }
+            body.write(g);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // writing to a string fails in no other way
+        }
+        return w.toString();
+    }
+
     /** The text of {@code key} in the object {@code o}, or null when it is absent or null. */
     public static String text(JsonNode o, String key) {
         JsonNode v = o.get(key);

@@ -3,7 +3,6 @@ package dev.linkvault.repo;
 import static dev.linkvault.JsonTree.text;
 import static dev.linkvault.JsonTree.number;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -32,8 +31,6 @@ import java.nio.file.StandardOpenOption;
 public record RunStatus(String command, String started, String finished, String outcome, int exitCode, String message,
                         String snapshot, Long files, Long bytes, Long newBytes, Long errors, String lastSuccess,
                         String lastSuccessSnapshot) {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     public static Path file(Path repoRoot) {
         return repoRoot.resolve(".linkvault").resolve("status.json");
@@ -75,11 +72,7 @@ public record RunStatus(String command, String started, String finished, String 
     }
 
     private String render(boolean pretty) {
-        java.io.StringWriter w = new java.io.StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(w)) {
-            if (pretty) {
-                g.useDefaultPrettyPrinter();
-            }
+        return dev.linkvault.JsonTree.write(pretty, g -> {
             g.writeStartObject();
             put(g, "command", command);
             put(g, "started", started);
@@ -95,10 +88,7 @@ public record RunStatus(String command, String started, String finished, String 
             put(g, "last_success", lastSuccess);
             put(g, "last_success_snapshot", lastSuccessSnapshot);
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // writing to a string fails in no other way
-        }
-        return w.toString();
+        });
     }
 
     private static void put(JsonGenerator g, String key, String value) throws IOException {

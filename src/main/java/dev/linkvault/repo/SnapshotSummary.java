@@ -49,8 +49,6 @@ public record SnapshotSummary(
                 newBytes, errors, resumed, false, null);
     }
 
-    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
-
     /**
      * On one line, keys in the order above, by Jackson's streaming generator: every snapshot writes
      * one, and data binding's set-up (reflection, an annotation proxy per annotation type) is the
@@ -58,8 +56,7 @@ public record SnapshotSummary(
      * through data binding ({@code valueToTree}).
      */
     public String toJson() {
-        java.io.StringWriter w = new java.io.StringWriter();
-        try (com.fasterxml.jackson.core.JsonGenerator g = JSON.createGenerator(w)) {
+        return dev.linkvault.JsonTree.write(false, g -> {
             g.writeStartObject();
             g.writeStringField("name", name);
             g.writeStringField("started", started);
@@ -84,10 +81,7 @@ public record SnapshotSummary(
                 g.writeEndObject();
             }
             g.writeEndObject();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // writing to a string fails in no other way
-        }
-        return w.toString();
+        });
     }
 
     /** The summary {@link #toJson} wrote (keys it does not know are skipped), read without data binding. */

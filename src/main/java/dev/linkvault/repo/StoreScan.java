@@ -21,65 +21,17 @@ public final class StoreScan {
     static boolean nativeListing = true;
 
     /**
-     * One file of {@code .data/sha1}. Its path is made when asked for: a gc that removes nothing
-     * asks for none, and making one per blob was a tenth of the scan's own work.
+     * One file of {@code .data/sha1}: {@code at} itself, or the entry {@code under} of the folder
+     * {@code at}. Its path is made when asked for: a gc that removes nothing asks for none, and
+     * making one per blob was a tenth of the scan's own work.
+     *
+     * @param blob the blob it holds, or null when the name is not a blob name (a stray file)
+     * @param copy 0 for the blob itself, n for overflow copy {@code .n}
+     * @param mode the permission bits
      */
-    public static final class StoredFile {
-        private final Path dir;
-        private final String name;
-        private Path path;
-        private final BlobId blob;
-        private final int copy;
-        private final long inode;
-        private final int links;
-        private final long size;
-        private final int mode;
-
-        /** {@code path} null: {@code dir.resolve(name)}, made when asked for. */
-        StoredFile(Path dir, String name, Path path, BlobId blob, int copy, long inode, int links, long size, int mode) {
-            this.dir = dir;
-            this.name = name;
-            this.path = path;
-            this.blob = blob;
-            this.copy = copy;
-            this.inode = inode;
-            this.links = links;
-            this.size = size;
-            this.mode = mode;
-        }
-
+    public record StoredFile(Path at, String under, BlobId blob, int copy, long inode, int links, long size, int mode) {
         public Path path() {
-            if (path == null) {
-                path = dir.resolve(name);
-            }
-            return path;
-        }
-
-        /** The blob it holds, or null when the name is not a blob name (a stray file). */
-        public BlobId blob() {
-            return blob;
-        }
-
-        /** 0 for the blob itself, n for overflow copy {@code .n}. */
-        public int copy() {
-            return copy;
-        }
-
-        public long inode() {
-            return inode;
-        }
-
-        public int links() {
-            return links;
-        }
-
-        public long size() {
-            return size;
-        }
-
-        /** The permission bits. */
-        public int mode() {
-            return mode;
+            return under == null ? at : at.resolve(under);
         }
 
         /** Whether any write bit is set: a blob must be read-only (0444), or a write through a snapshot changes them all. */
@@ -138,13 +90,13 @@ public final class StoreScan {
     private static List<StoredFile> fanDir(Path dir, IntPredicate fanout) throws IOException {
         String fan = dir.getFileName().toString();
         if (fan.length() != 2 || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return List.of(new StoredFile(null, null, dir, null, 0, 0, 0, 0, 0));
+            return List.of(new StoredFile(dir, null, null, 0, 0, 0, 0, 0));
         }
         int n;
         try {
             n = Integer.parseInt(fan, 16);
         } catch (NumberFormatException e) {
-            return List.of(new StoredFile(null, null, dir, null, 0, 0, 0, 0, 0));
+            return List.of(new StoredFile(dir, null, null, 0, 0, 0, 0, 0));
         }
         if (!fanout.test(n)) {
             return List.of();
@@ -164,8 +116,7 @@ public final class StoreScan {
             if (mode == 0) {
                 Map<String, Object> a;
                 try {
-                    a = Files.readAttributes(nf.path() != null ? nf.path() : dir.resolve(nf.name()),
-                            "unix:ino,nlink,size,mode", LinkOption.NOFOLLOW_LINKS);
+                    a = Files.readAttributes(nf.in(dir), "unix:ino,nlink,size,mode", LinkOption.NOFOLLOW_LINKS);
                 } catch (java.nio.file.NoSuchFileException gone) {
                     continue; // removed since the listing (a gc running beside a verify)
                 }
@@ -187,7 +138,8 @@ public final class StoreScan {
             } catch (IllegalArgumentException notABlobName) {
                 id = null;
             }
-            out.add(new StoredFile(dir, nf.name(), nf.path(), id, copy, ino, links, size, mode & 07777));
+            out.add(nf.path() != null ? new StoredFile(nf.path(), null, id, copy, ino, links, size, mode & 07777)
+                    : new StoredFile(dir, nf.name(), id, copy, ino, links, size, mode & 07777));
         }
         return out;
     }
@@ -261,7 +213,11 @@ public final class StoreScan {
      * listing gives the path, which keeps a name's bytes that are not UTF-8); mode 0 when its
      * attributes are still to be read.
      */
-    private record Named(Path path, String name, String base, long copy, long ino, int links, long size, int mode) {}
+    private record Named(Path path, String name, String base, long copy, long ino, int links, long size, int mode) {
+        Path in(Path dir) {
+            return path != null ? path : dir.resolve(name);
+        }
+    }
 
     private static String base(String n) {
         int dot = n.indexOf('.');
