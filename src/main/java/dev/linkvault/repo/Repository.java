@@ -645,8 +645,8 @@ public final class Repository implements AutoCloseable {
      * Deletes a folder tree, read-only files included; missing is fine. On Linux each name is
      * removed with one {@code unlinkat} relative to its open folder, as {@code rm -rf} does
      * ({@code Files.delete} and a file walk {@code lstat} every file by its whole path first), and
-     * the folders of the top level go on up to 4 threads: forgetting a snapshot of 100,000 files
-     * is mostly this.
+     * the folders of the first level that has several go on up to 4 threads: forgetting a snapshot
+     * of 100,000 files is mostly this.
      */
     public static void deleteTree(Path top) throws IOException {
         if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
@@ -658,20 +658,31 @@ public final class Repository implements AutoCloseable {
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(top)) {
             if (ds instanceof java.nio.file.SecureDirectoryStream<Path> sds) {
-                List<Path> folders = emptyFiles(sds);
-                if (folders.size() <= 1) {
-                    for (Path f : folders) {
-                        emptyFolder(sds, f);
-                    }
-                } else {
-                    inParallel(sds, folders);
-                }
+                empty(sds);
             } else {
                 walkDelete(top);
                 return;
             }
         }
         Files.delete(top);
+    }
+
+    /**
+     * Empties an open folder. Down a chain of folders that each hold one folder (a forgotten
+     * snapshot's tree holds one folder per source) it goes one by one; the folders of the first
+     * level that has several are emptied in parallel.
+     */
+    private static void empty(java.nio.file.SecureDirectoryStream<Path> dir) throws IOException {
+        List<Path> folders = emptyFiles(dir);
+        if (folders.size() > 1) {
+            inParallel(dir, folders);
+        } else if (folders.size() == 1) {
+            Path only = folders.get(0);
+            try (java.nio.file.SecureDirectoryStream<Path> sub = dir.newDirectoryStream(only, LinkOption.NOFOLLOW_LINKS)) {
+                empty(sub);
+            }
+            dir.deleteDirectory(only);
+        }
     }
 
     /** Removes the files of an open folder; returns the names of its folders, which are left. */

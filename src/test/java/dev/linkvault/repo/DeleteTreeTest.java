@@ -19,10 +19,23 @@ class DeleteTreeTest {
 
     @Test
     void aWholeTreeGoesWithReadOnlyFilesAndNothingBehindItsSymlinks() throws IOException {
+        Path tree = dir.resolve("tree");
+        removedWholeLeavingOutsideAlone(tree, tree);
+    }
+
+    @Test
+    void aTreeOfOneFolderPerLevelAtTheTopGoesWholeToo() throws IOException {
+        // as a forgotten snapshot's: one folder per source, its folders below removed in parallel
+        Path tree = dir.resolve("snapshot");
+        Path inner = Files.createDirectories(tree.resolve("src/only"));
+        Files.writeString(tree.resolve("src/beside-only"), "b");
+        removedWholeLeavingOutsideAlone(tree, inner);
+    }
+
+    private void removedWholeLeavingOutsideAlone(Path top, Path tree) throws IOException {
         Path outside = Files.createDirectories(dir.resolve("outside"));
         Files.createDirectories(outside.resolve("inner"));
         Files.writeString(outside.resolve("keep.txt"), "keep");
-        Path tree = dir.resolve("tree");
         for (int a = 0; a < 6; a++) {           // several top-level folders: they are removed in parallel
             for (int b = 0; b < 3; b++) {
                 Path d = Files.createDirectories(tree.resolve("d" + a + "/e" + b + "/f"));
@@ -38,9 +51,9 @@ class DeleteTreeTest {
         Files.createSymbolicLink(tree.resolve("to-outside-file"), outside.resolve("keep.txt"));
         Files.createSymbolicLink(tree.resolve("d1/dangling"), dir.resolve("nowhere"));
 
-        Repository.deleteTree(tree);
+        Repository.deleteTree(top);
 
-        assertFalse(Files.exists(tree, LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(top, LinkOption.NOFOLLOW_LINKS));
         assertEquals("keep", Files.readString(outside.resolve("keep.txt")), "a symlink's target is never touched");
         assertTrue(Files.isDirectory(outside.resolve("inner")));
     }
