@@ -10,6 +10,7 @@
  * A digest's state lives in a Java byte[] (sized by ctxSize()), pinned for the length of a call,
  * so nothing native is allocated and nothing needs freeing.
  */
+#define _GNU_SOURCE /* syncfs */
 #include <jni.h>
 #include <dirent.h>
 #include <limits.h>
@@ -28,7 +29,7 @@
  * each change, and compared by dev.linkvault.Native on loading, so that a library left over from
  * another build is not used (its listing would be misread).
  */
-#define LINKVAULT_ABI 2
+#define LINKVAULT_ABI 3
 
 JNIEXPORT jint JNICALL Java_dev_linkvault_Native_abi(JNIEnv *env, jclass cls) {
     (void) env;
@@ -285,4 +286,11 @@ JNIEXPORT jlong JNICALL Java_dev_linkvault_NativeDir_regularSize(JNIEnv *env, jc
         return -2;
     }
     return S_ISREG(st.st_mode) ? (jlong) st.st_size : -1;
+}
+
+/* syncfs(2) of the filesystem that holds the open folder FD: 0, or the errno */
+JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_syncFs(JNIEnv *env, jclass cls, jint fd) {
+    (void) env;
+    (void) cls;
+    return syncfs(fd) == 0 ? 0 : errno;
 }

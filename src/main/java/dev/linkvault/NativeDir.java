@@ -110,7 +110,17 @@ public final class NativeDir {
         return regularSize(fd, name.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * {@code syncfs(2)} of the filesystem that holds the open folder {@code fd}: every file's
+     * written bytes and metadata there made durable in one call; 0, or the errno.
+     */
+    public static int syncFilesystem(int fd) {
+        return syncFs(fd);
+    }
+
     private static native byte[] list(byte[] path);
+
+    private static native int syncFs(int fd);
 
     private static native int open(byte[] path);
 

@@ -55,4 +55,17 @@ class NativeDirTest {
         Files.createSymbolicLink(dir.resolve("link"), dir);
         assertNull(NativeDir.list(dir.resolve("link")), "a symlink to a folder is not followed");
     }
+
+    @Test
+    void aFilesystemIsSyncedThroughAnOpenFolderAndABadDescriptorIsSaid() throws Exception {
+        assumeTrue(Native.loaded(), "no native helper in this run: " + Native.whyNot());
+        Fixtures.write(dir, "written.txt", "bytes the flush makes durable");
+        int fd = NativeDir.open(dir);
+        try {
+            assertEquals(0, NativeDir.syncFilesystem(fd));
+        } finally {
+            NativeDir.closeFd(fd);
+        }
+        assertEquals(9, NativeDir.syncFilesystem(-1), "EBADF: the caller falls back to sync(1)");
+    }
 }

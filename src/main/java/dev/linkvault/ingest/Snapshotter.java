@@ -247,9 +247,22 @@ public final class Snapshotter {
 
     /** What one entry came to, handed in source order to the committer. */
     private sealed interface Outcome {
-        /** {@code remember}: the blob to file in the catalog under the entry's key and fingerprint, or null. */
-        record Done(Manifest.Item item, boolean read, BlobStore.Put put, Source source, Entry entry,
-                    BlobId remember, String warning) implements Outcome {}
+        /**
+         * {@code remember}: what to file in the catalog, or null; {@code mark}: the entry's note
+         * for the manifest, or null. Only what the commit needs, not the entry: outcomes held
+         * behind a staged blob are many.
+         */
+        record Done(Manifest.Item item, boolean read, BlobStore.Put put, Remember remember, String mark,
+                    String warning) implements Outcome {
+            Done(Manifest.Item item, boolean read, BlobStore.Put put, Source s, Entry e, BlobId remember,
+                 String warning) {
+                this(item, read, put, remember == null ? null
+                        : new Remember(s.name(), e.key(), e.fingerprint(), remember, s.keysArePaths()), e.mark(), warning);
+            }
+        }
+
+        /** A blob to file in the catalog under an entry's key and fingerprint. */
+        record Remember(String source, String key, String fingerprint, BlobId blob, boolean keysArePaths) {}
 
         record Failed(String path, String message) implements Outcome {}
 
@@ -278,6 +291,16 @@ public final class Snapshotter {
         private final java.util.List<Outcome> held = new java.util.ArrayList<>();
         private int heldStaged;
         private long heldSince;
+        /** Groups handed to the flusher and not yet wholly committed, oldest first. */
+        private final java.util.ArrayDeque<Future<List<Outcome>>> flushing = new java.util.ArrayDeque<>();
+        /** The oldest group's outcomes once flushed, committed up to {@code readyAt}; null before. */
+        private List<Outcome> ready;
+        private int readyAt;
+        private final ExecutorService flusher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "linkvault-flush");
+            t.setDaemon(true);
+            return t;
+        });
         private final ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS, r -> {
             Thread t = new Thread(r, "linkvault-publish");
             t.setDaemon(true);
@@ -318,6 +341,9 @@ public final class Snapshotter {
                     // No worker may still link or store once the run has returned (and the
                     // repository may be closed): wait for the ones still busy.
                     awaitUninterruptibly(pool);
+                    // the flusher before the publishers it hands work to
+                    flusher.shutdownNow();
+                    awaitUninterruptibly(flusher);
                     publishers.shutdownNow();
                     awaitUninterruptibly(publishers);
                 }
@@ -451,26 +477,46 @@ public final class Snapshotter {
             return new Manifest.Item(Manifest.Type.FILE, e.mode(), size, e.mtime(), id.toString(), p.toString(), null);
         }
 
+        /**
+         * Commits outcomes in source order. Everything behind a staged blob is held; a group of
+         * held outcomes goes to the flusher (one flush of the filesystem, then the staged blobs
+         * named and linked) while this thread goes on taking outcomes, and once flushed is
+         * committed a few at a time between takes, so that neither the flush nor the commit of
+         * a whole group stops the workers.
+         */
         private void commitLoop() {
             try {
+                boolean ended = false;
                 while (true) {
-                    Future<Outcome> next;
-                    if (held.isEmpty()) {
-                        next = window.take();
-                    } else {
-                        long wait = heldSince + FLUSH_MILLIS - System.currentTimeMillis();
-                        next = wait <= 0 ? null : window.poll(wait, TimeUnit.MILLISECONDS);
-                        if (next == null) {
-                            flushHeld();
-                            continue;
+                    boolean more = commitFlushed(COMMIT_CHUNK);
+                    if (ended) {
+                        if (!held.isEmpty()) {
+                            handOff();
+                        } else if (!flushing.isEmpty()) {
+                            commitOldestGroup();
+                        } else {
+                            return;
                         }
+                        continue;
+                    }
+                    long heldFor = held.isEmpty() ? -1 : System.currentTimeMillis() - heldSince;
+                    if (heldFor >= FLUSH_MILLIS) {
+                        handOff();
+                        continue;
+                    }
+                    // no wait while flushed outcomes remain; a short one while a group is flushing
+                    long wait = more ? 0 : heldFor >= 0 ? FLUSH_MILLIS - heldFor : -1;
+                    if (!flushing.isEmpty() && (wait < 0 || wait > POLL_MILLIS)) {
+                        wait = POLL_MILLIS;
+                    }
+                    Future<Outcome> next = wait < 0 ? window.take() : window.poll(wait, TimeUnit.MILLISECONDS);
+                    if (next == null) {
+                        continue;
                     }
                     Outcome o = await(next);
                     if (o instanceof Outcome.End) {
-                        flushHeld();
-                        return;
-                    }
-                    if (o instanceof Outcome.Staged || !held.isEmpty()) {
+                        ended = true;
+                    } else if (o instanceof Outcome.Staged || !held.isEmpty() || !flushing.isEmpty()) {
                         // held in order behind a staged blob: the manifest stays in source order
                         if (held.isEmpty()) {
                             heldSince = System.currentTimeMillis();
@@ -480,7 +526,7 @@ public final class Snapshotter {
                             heldStaged++;
                         }
                         if (heldStaged >= FLUSH_BLOBS || held.size() >= FLUSH_HELD) {
-                            flushHeld();
+                            handOff();
                         }
                     } else {
                         commit(o);
@@ -504,40 +550,111 @@ public final class Snapshotter {
         }
 
         /**
-         * Makes the staged blobs held durable with one flush of the filesystem, then names and
-         * links them (a few at a time) and commits everything held, in order. A blob's name thus
-         * appears only once its bytes are durable, as one fsync each did before, with one flush
-         * for up to {@link #FLUSH_BLOBS} blobs.
+         * Hands the held outcomes to the flusher as one group; with {@link #GROUPS_FLUSHING}
+         * groups not yet committed, first commits the oldest (memory).
          */
-        private void flushHeld() throws IOException, InterruptedException {
-            if (held.isEmpty()) {
-                return;
+        private void handOff() throws IOException, InterruptedException {
+            while (flushing.size() >= GROUPS_FLUSHING) {
+                commitOldestGroup();
             }
+            List<Outcome> group = new java.util.ArrayList<>(held);
+            flushing.add(flusher.submit(() -> flushAndPublish(group)));
+            held.clear();
+            heldStaged = 0;
+        }
+
+        /** Commits up to {@code max} outcomes of flushed groups, oldest first; true if it did any. */
+        private boolean commitFlushed(int max) throws IOException, InterruptedException {
+            int n = 0;
+            while (n < max && !flushing.isEmpty()) {
+                if (ready == null) {
+                    Future<List<Outcome>> oldest = flushing.peek();
+                    if (!oldest.isDone()) {
+                        break;
+                    }
+                    ready = flushed(oldest);
+                    readyAt = 0;
+                }
+                if (readyAt == ready.size()) {
+                    flushing.poll();
+                    ready = null;
+                    continue;
+                }
+                commit(ready.get(readyAt++));
+                n++;
+            }
+            return n > 0;
+        }
+
+        /** Waits for the oldest group's flush, then commits all of it. */
+        private void commitOldestGroup() throws IOException, InterruptedException {
+            if (ready == null) {
+                ready = flushed(flushing.peek());
+                readyAt = 0;
+            }
+            while (readyAt < ready.size()) {
+                commit(ready.get(readyAt++));
+            }
+            flushing.poll();
+            ready = null;
+        }
+
+        private List<Outcome> flushed(Future<List<Outcome>> group) throws IOException, InterruptedException {
+            try {
+                return group.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException("the flusher failed: " + e.getCause(), e.getCause());
+            }
+        }
+
+        /**
+         * On the flusher: makes a group's staged blobs durable with one flush of the filesystem,
+         * then names and links them (a few at a time); returns the group's outcomes, in order. A
+         * blob's name thus appears only once its bytes are durable, as one fsync each did before,
+         * with one flush for up to {@link #FLUSH_BLOBS} blobs. A staged blob not published is
+         * removed.
+         */
+        private List<Outcome> flushAndPublish(List<Outcome> group) throws IOException, InterruptedException {
             java.util.List<BlobStore.Staged> staged = new java.util.ArrayList<>();
-            for (Outcome o : held) {
+            for (Outcome o : group) {
                 if (o instanceof Outcome.Staged st) {
                     staged.add(st.pending().staged());
                 }
             }
-            if (fatal.get() == null) {
-                repo.blobs().flushStaged(staged);
-                crashPoint();
-            }
-            java.util.List<Future<Outcome>> done = new java.util.ArrayList<>();
-            for (Outcome o : held) {
-                done.add(o instanceof Outcome.Staged st
-                        ? publishers.submit(() -> guarded(st.path(), () -> publish(st)))
-                        : CompletableFuture.completedFuture(o));
-            }
-            for (int i = 0; i < done.size(); i++) {
-                Outcome o = await(done.get(i));
-                if (held.get(i) instanceof Outcome.Staged st && !(o instanceof Outcome.Done)) {
-                    repo.blobs().discard(st.pending().staged());
+            List<Outcome> out = new java.util.ArrayList<>(group.size());
+            try {
+                if (fatal.get() == null) {
+                    repo.blobs().flushStaged(staged);
+                    crashPoint();
                 }
-                commit(o);
+                java.util.List<Future<Outcome>> done = new java.util.ArrayList<>(group.size());
+                for (Outcome o : group) {
+                    done.add(o instanceof Outcome.Staged st
+                            ? publishers.submit(() -> guarded(st.path(), () -> publish(st)))
+                            : CompletableFuture.completedFuture(o));
+                }
+                for (int i = 0; i < done.size(); i++) {
+                    Outcome o = await(done.get(i));
+                    if (group.get(i) instanceof Outcome.Staged st && !(o instanceof Outcome.Done)) {
+                        repo.blobs().discard(st.pending().staged());
+                    }
+                    out.add(o);
+                }
+                return out;
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                for (int i = out.size(); i < group.size(); i++) {
+                    if (group.get(i) instanceof Outcome.Staged st) {
+                        repo.blobs().discard(st.pending().staged());
+                    }
+                }
+                throw e;
             }
-            held.clear();
-            heldStaged = 0;
         }
 
         /** A staged blob, flushed: named (or found stored meanwhile), then linked into the tree. */
@@ -563,8 +680,8 @@ public final class Snapshotter {
             if (o instanceof Outcome.Done d) {
                 Manifest.Item it = d.item();
                 manifest.item(it);
-                if (d.entry() != null && d.entry().mark() != null) {
-                    manifest.note(it.path(), d.entry().mark());
+                if (d.mark() != null) {
+                    manifest.note(it.path(), d.mark());
                 }
                 switch (it.type()) {
                     case DIR -> counters.dirs.incrementAndGet();
@@ -599,9 +716,9 @@ public final class Snapshotter {
                 counters.newBlobs.incrementAndGet();
                 counters.newBytes.addAndGet(d.put().size());
             }
-            if (d.remember() != null) {
-                repo.catalog().remember(d.source().name(), d.entry().key(), d.entry().fingerprint(), d.remember(),
-                        d.source().keysArePaths());
+            Outcome.Remember r = d.remember();
+            if (r != null) {
+                repo.catalog().remember(r.source(), r.key(), r.fingerprint(), r.blob(), r.keysArePaths());
             }
         }
 
@@ -647,6 +764,12 @@ public final class Snapshotter {
     static final long FLUSH_MILLIS = 250;
     /** Threads that name and link flushed blobs. */
     static final int PUBLISHERS = 4;
+    /** Groups of held outcomes being flushed or committed at once, at most (memory). */
+    static final int GROUPS_FLUSHING = 2;
+    /** Outcomes of a flushed group committed between two takes from the window. */
+    static final int COMMIT_CHUNK = 256;
+    /** How long the committer waits for an outcome while a group is being flushed. */
+    static final long POLL_MILLIS = 5;
 
     /** A defect of linkvault met while snapshotting one path: the run stops; nothing is published. */
     public static final class Bug extends RuntimeException {

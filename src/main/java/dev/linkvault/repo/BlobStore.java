@@ -252,9 +252,25 @@ public final class BlobStore {
         }
     }
 
+    /** {@code .data/tmp} open through the native helper, for syncfs; -1 without the helper. */
+    private int tmpFolder() {
+        synchronized (fanouts) {
+            if (tmpFd == -1 && dev.linkvault.Native.loaded()) {
+                tmpFd = dev.linkvault.NativeDir.open(tmpDir);
+            }
+            return tmpFd;
+        }
+    }
+
+    private int tmpFd = -1;
+
     /** Closes the fan-out folders opened for this run. */
     public void close() {
         synchronized (fanouts) {
+            if (tmpFd >= 0) {
+                dev.linkvault.NativeDir.closeFd(tmpFd);
+                tmpFd = -1;
+            }
             for (int i = 0; i < fanouts.length; i++) {
                 if (fanouts[i] >= 0) {
                     dev.linkvault.NativeDir.closeFd(fanouts[i]);
@@ -401,7 +417,7 @@ public final class BlobStore {
 
     /**
      * Makes the bytes of staged blobs durable with one flush of the repository's filesystem
-     * ({@code syncfs(2)}, through coreutils' {@code sync -f}); where that cannot be run, one
+     * ({@code syncfs(2)}: through the native helper, else coreutils' {@code sync -f}); where that cannot be run, one
      * {@code fdatasync} per file. Nothing to do for a repository opened without durability.
      */
     public void flushStaged(List<Staged> staged) throws IOException {
@@ -429,6 +445,10 @@ public final class BlobStore {
     private volatile boolean syncfsFails;
 
     private boolean syncfs() throws IOException {
+        int fd = tmpFolder();
+        if (fd >= 0 && dev.linkvault.NativeDir.syncFilesystem(fd) == 0) {
+            return true; // else sync(1), which meets the same problem and says it, or the per-file way
+        }
         try {
             Process p = new ProcessBuilder("sync", "-f", tmpDir.toString()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -105,6 +105,48 @@ class SnapshotterTest extends VaultTest {
     }
 
     @Test
+    void newFilesAmongKnownOnesGoThroughSeveralFlushGroupsAndTheManifestKeepsSourceOrder() throws IOException {
+        // more new blobs than three groups hold, among known ones: groups are flushed while the
+        // run goes on, and what follows a group must still reach the manifest after it
+        int n = 6 * Snapshotter.FLUSH_BLOBS + 100;
+        List<String> expected = new ArrayList<>(List.of("docs"));
+        for (int d = 0; d < 4; d++) {
+            expected.add(String.format("docs/d%d", d));
+            for (int i = d; i < n; i += 4) {
+                Fixtures.write(src, String.format("d%d/f%05d", d, i), "content " + i, OLD);
+                expected.add(String.format("docs/d%d/f%05d", d, i));
+            }
+        }
+        snapshot("first", docs());
+        int changed = 0;
+        for (int i = 0; i < n; i += 3) { // every third file of each folder
+            Fixtures.write(src, String.format("d%d/f%05d", i % 4, i), "changed " + i, OLD.plusSeconds(60));
+            changed++;
+        }
+        Snapshotter.Result again = snapshot("second", docs());
+
+        assertEquals(changed, again.summary().filesRead());
+        assertEquals(changed, again.summary().newBlobs());
+        Map<String, Manifest.Item> items = manifest("second");
+        List<String> got = new ArrayList<>(items.keySet());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i), i < got.size() ? got.get(i) : null, "manifest entry " + i + " (source order)");
+        }
+        assertEquals(expected.size(), got.size());
+        Path tree = vault.resolve("snapshots/second");
+        for (int i = 0; i < n; i++) {
+            String rel = String.format("docs/d%d/f%05d", i % 4, i);
+            Path f = tree.resolve(rel);
+            assertEquals((i % 3 == 0 ? "changed " : "content ") + i, Files.readString(f), rel);
+            assertEquals(Fixtures.sha1(f), items.get(rel).blob(), rel);
+            String sha1 = items.get(rel).blob();
+            assertEquals(Fixtures.inode(vault.resolve(".data/sha1/" + sha1.substring(0, 2) + "/" + sha1.substring(2))),
+                    Fixtures.inode(f), rel + " is a link to its blob");
+        }
+        assertTrue(problems.isEmpty(), problems.toString());
+    }
+
+    @Test
     void aFileChangedInPlaceIsReadAgainEvenWithTheSameSizeAndMtime() throws IOException {
         Path f = Fixtures.write(src, "f.txt", "aaaa", OLD);
         snapshot("one", docs());
