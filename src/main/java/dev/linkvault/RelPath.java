@@ -160,11 +160,9 @@ public final class RelPath implements Comparable<RelPath> {
 
     /** Resolves below {@code root}; safe because every component was validated. */
     public Path under(Path root) {
-        Path p = root;
-        for (String c : parts) {
-            p = p.resolve(c);
-        }
-        return p;
+        // one resolve of the joined parts: no part holds a '/' or is empty, '.' or '..', so it is
+        // the same path as resolving part by part, without a Path made for each
+        return parts.isEmpty() ? root : root.resolve(parts.size() == 1 ? parts.get(0) : String.join("/", parts));
     }
 
     @Override

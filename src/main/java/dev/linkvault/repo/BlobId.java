@@ -53,7 +53,7 @@ public record BlobId(String sha1, String collisionSha256) {
 
     /** The blob's file name in its fan-out folder {@code <first 2 hex>}. */
     public String name() {
-        return sha1.substring(2) + (collisionSha256 == null ? "" : "-" + collisionSha256);
+        return collisionSha256 == null ? sha1.substring(2) : sha1.substring(2) + "-" + collisionSha256;
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * A snapshot's manifest: gzip-compressed, tab-separated lines, one per path, with the path's
@@ -177,8 +176,8 @@ public final class Manifest {
         private final FileChannel channel;
         private final java.io.OutputStream raw;
         private final ManifestIndex.Builder index;
-        private GZIPOutputStream gzip;
-        private java.io.Writer out;
+        private final GzipMembers gzip;
+        private final java.io.Writer out;
         // every line goes through this, to the current member, counted: the member's size so far
         private final CountingWriter line = new CountingWriter();
         private String blockSource;
@@ -190,6 +189,9 @@ public final class Manifest {
                     StandardOpenOption.WRITE);
             raw = Channels.newOutputStream(channel);
             index = new ManifestIndex.Builder();
+            // Fastest compression: manifests compress well at any level, and CPU is the cost here.
+            gzip = new GzipMembers(raw, java.util.zip.Deflater.BEST_SPEED);
+            out = new BufferedWriter(new OutputStreamWriter(gzip, StandardCharsets.UTF_8), 65536);
             startBlock(null);
             out.write(HEADER);
             out.write('\n');
@@ -201,18 +203,9 @@ public final class Manifest {
         }
 
         private void startBlock(String firstPath) throws IOException {
-            if (gzip != null) {
-                out.flush();
-                gzip.finish();
-            }
-            long offset = channel.position(); // before the new member's header, which its constructor writes
-            // Fastest compression: manifests compress well at any level, and CPU is the cost here.
-            gzip = new GZIPOutputStream(raw, 8192) {
-                {
-                    def.setLevel(java.util.zip.Deflater.BEST_SPEED);
-                }
-            };
-            out = new BufferedWriter(new OutputStreamWriter(gzip, StandardCharsets.UTF_8), 65536);
+            out.flush();
+            gzip.endMember();
+            long offset = channel.position(); // where the new member's header goes, with its first byte
             line.to(out);
             if (firstPath != null) {
                 index.block(offset, firstPath);
@@ -277,7 +270,7 @@ public final class Manifest {
             out.write(summary.toJson());
             out.write('\n');
             out.flush();
-            gzip.finish();
+            gzip.endMember();
             channel.force(true);
             index.write(indexOf(file), channel.size());
         }
