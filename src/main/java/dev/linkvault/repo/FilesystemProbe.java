@@ -38,7 +38,7 @@ public final class FilesystemProbe {
 
     static void check(Path tmpDir, Path snapshotsDir) {
         Path a = null;
-        Path b = snapshotsDir.resolve(".linkvault-probe-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Path b = snapshotsDir.resolve(".linkvault-probe-" + dev.linkvault.Pid.current() + "-" + System.nanoTime());
         try {
             a = Files.createTempFile(tmpDir, "probe-", ".tmp");
             try {

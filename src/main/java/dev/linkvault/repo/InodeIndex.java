@@ -27,7 +27,7 @@ public final class InodeIndex implements AutoCloseable {
     private int pending;
 
     public InodeIndex(Path tmpDir) throws IOException {
-        file = tmpDir.resolve("inodes-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".sqlite");
+        file = tmpDir.resolve("inodes-" + dev.linkvault.Pid.current() + "-" + System.nanoTime() + ".sqlite");
         try {
             db = WorkDb.open(file, "CREATE TABLE blob(ino INTEGER NOT NULL, id TEXT NOT NULL, copy INTEGER NOT NULL)",
                     "CREATE TABLE alias(ino INTEGER NOT NULL, path TEXT NOT NULL)");

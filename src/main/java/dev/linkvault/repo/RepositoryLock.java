@@ -47,7 +47,7 @@ final class RepositoryLock implements AutoCloseable {
                 throw new UserError(UserError.Kind.LOCKED, "repository " + repoRoot + " is in use by " + holder
                         + "; wait for it to finish (linkvault allows one writer at a time)", null);
             }
-            String me = "pid " + ProcessHandle.current().pid() + " on host " + hostName() + " since " + Instant.now()
+            String me = "pid " + dev.linkvault.Pid.current() + " on host " + hostName() + " since " + Instant.now()
                     + " (" + command + ")";
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);

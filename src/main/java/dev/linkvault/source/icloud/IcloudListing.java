@@ -57,7 +57,7 @@ final class IcloudListing implements AutoCloseable {
     }
 
     static IcloudListing create(Path scratch, String sourceName) throws IOException {
-        Path f = scratch.resolve("icloud-" + sourceName + "-" + ProcessHandle.current().pid() + "-"
+        Path f = scratch.resolve("icloud-" + sourceName + "-" + dev.linkvault.Pid.current() + "-"
                 + System.nanoTime() + ".db");
         try {
             Connection db = WorkDb.open(f,

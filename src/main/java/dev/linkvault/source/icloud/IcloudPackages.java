@@ -191,8 +191,8 @@ final class IcloudPackages implements AutoCloseable {
         Path dir;
         synchronized (this) {
             made++;
-            zip = scratch.resolve("icloud-package-" + ProcessHandle.current().pid() + "-" + made + ".zip");
-            dir = scratch.resolve("icloud-package-" + ProcessHandle.current().pid() + "-" + made);
+            zip = scratch.resolve("icloud-package-" + dev.linkvault.Pid.current() + "-" + made + ".zip");
+            dir = scratch.resolve("icloud-package-" + dev.linkvault.Pid.current() + "-" + made);
         }
         IOException last = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
