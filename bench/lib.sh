@@ -1,6 +1,8 @@
 # Shared by the bench scripts: source it, then call write_section.
-# secs CMD...: wall seconds of one run of CMD, its output thrown away.
-secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+# secs CMD...: wall seconds of one run of CMD, its output thrown away. It starts after a sync (not timed): a tool
+# that makes its writes durable (linkvault, restic, borg) would otherwise also wait for the writeback of the run
+# before it, which may not have synced at all (cp, rsync).
+secs() { local s e; sync; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
 # add KEY SECONDS: one more figure for KEY in the caller's associative array t (declare -A t).
 add() { t[$1]="${t[$1]:-} $2"; }
 # median "FIGURES": the median of space-separated figures, two decimals.
