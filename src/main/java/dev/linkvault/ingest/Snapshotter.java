@@ -489,6 +489,13 @@ public final class Snapshotter {
                 boolean ended = false;
                 while (true) {
                     boolean more = commitFlushed(COMMIT_CHUNK);
+                    if (flushing.isEmpty() && heldStaged == 0 && !held.isEmpty()) {
+                        // held only behind groups now committed, with no staged blob of their own
+                        for (Outcome o : held) {
+                            commit(o);
+                        }
+                        held.clear();
+                    }
                     if (ended) {
                         if (!held.isEmpty()) {
                             handOff();
