@@ -66,10 +66,16 @@ table=$(printf '%s\n' "| operation, $n files | linkvault s | restic s | borg s |
   "$(row "re-run after 1% changed" lv3 restic3 borg3 rsync3 "" cpal)" \
   "| restore one file | $(median "${t[lvr]}") | $(median "${t[resticr]}") | $(median "${t[borgr]}") | | cp $(median "${t[cpr]}") |" \
   "| forget the oldest + free its space | $(median "${t[lvf]}") | $(median "${t[resticf]}") | $(median "${t[borgf]}") (prune + compact) | $(median "${t[rsyncf]}") (rm -rf) | |")
+runs_md=$(for k in lv1 restic1 borg1 rsync1 cpa lv2 restic2 borg2 rsync2 cpal lv3 restic3 borg3 rsync3 lvr resticr borgr cpr lvf resticf borgf rsyncf; do
+  printf '%s:%s; ' "$k" "$(for v in ${t[$k]}; do printf ' %.2f' "$v"; done)"; done)
 echo "$table"
+echo "every round, in seconds: $runs_md"
 write_section "peers" "Measured $(date -u +%Y-%m-%d) by bench/peers-local.sh $n on $(nproc) cores (load $(cut -d' ' -f1-3 /proc/loadavg)),
 medians of $runs alternating rounds, each a fresh tree; $(restic version | head -1), $(borg --version), $(rsync --version | head -1 | awk '{print $1, $3}').
-The re-run after 1% changed has no floor of its own (cp -al shown).
+The re-run after 1% changed has no floor of its own (cp -al shown). Each timed run starts after an untimed sync.
 
-$table"
+$table
+
+Every round, in seconds (lv = linkvault; 1 first backup, 2 unchanged, 3 after 1% changed, r restore, f forget + free):
+$runs_md"
 rm -rf "$work"
