@@ -567,7 +567,8 @@ public final class Repository implements AutoCloseable {
      * before it, unless a snapshot is really named so.
      */
     public SnapshotInfo completeSnapshot(String name) throws IOException {
-        List<SnapshotInfo> all = snapshots();
+        SnapshotInfo named = LATEST.matcher(name).matches() ? null : indexedSnapshot(name);
+        List<SnapshotInfo> all = named != null ? List.of(named) : snapshots();
         var m = LATEST.matcher(name);
         if (m.matches() && all.stream().noneMatch(s -> s.name().equals(name))) {
             int back = m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
@@ -600,6 +601,29 @@ public final class Repository implements AutoCloseable {
             }
         }
         throw new UserError("no snapshot named '" + name + "' in " + root + "; list them with: linkvault snapshots");
+    }
+
+    /**
+     * The snapshot {@code name} from its tree and its manifest's index alone, when it has both:
+     * what {@link #snapshots} would say of it, without opening the catalog (or looking at any
+     * other snapshot), so that a restore or an ls of one path starts sooner. Null in every other
+     * case, which {@link #snapshots} then decides.
+     */
+    private SnapshotInfo indexedSnapshot(String name) throws IOException {
+        if (!NAME.matcher(name).matches() || name.endsWith(PARTIAL)
+                || !Files.isDirectory(tree(name), LinkOption.NOFOLLOW_LINKS) || !Files.exists(manifest(name))) {
+            return null;
+        }
+        try {
+            ManifestIndex index = ManifestIndex.load(manifest(name));
+            if (index == null) {
+                return null;
+            }
+            SnapshotSummary s = index.summary();
+            return new SnapshotInfo(name, s.failed() ? State.FAILED : State.COMPLETE, s);
+        } catch (Manifest.DamagedException damaged) {
+            return new SnapshotInfo(name, State.DAMAGED, null);
+        }
     }
 
     /** Opens a writer on a new, empty partial tree for {@code name}. */
