@@ -400,41 +400,55 @@ public final class Repository implements AutoCloseable {
     /** Every snapshot, complete or not, in name order. */
     public List<SnapshotInfo> snapshots() throws IOException {
         Map<String, SnapshotInfo> found = new TreeMap<>();
-        Map<String, Catalog.SnapshotRow> cached = new TreeMap<>();
-        for (Catalog.SnapshotRow r : catalog().snapshots()) {
-            cached.put(r.name(), r);
-        }
+        Map<String, Catalog.SnapshotRow> cached = null;
+        List<Path> entries = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(snapshotsDir())) {
-            for (Path p : ds) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(".") || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            ds.forEach(entries::add);
+        }
+        // A few snapshots are decided from their manifests' indexes, without opening the catalog
+        // (its first connection is a good part of a short command); many, from the catalog's
+        // copy of their summaries, one query for all.
+        boolean few = entries.size() <= FEW_SNAPSHOTS;
+        for (Path p : entries) {
+            String n = p.getFileName().toString();
+            if (n.startsWith(".") || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            if (n.endsWith(PARTIAL)) {
+                String name = n.substring(0, n.length() - PARTIAL.length());
+                if (!Files.exists(manifest(name))) {
+                    found.put(name, new SnapshotInfo(name, State.INCOMPLETE, null));
+                } else if (!Files.exists(tree(name), LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        found.put(name, new SnapshotInfo(name, State.COMPLETE_PENDING, readSummary(name)));
+                    } catch (Manifest.DamagedException damaged) {
+                        found.put(name, new SnapshotInfo(name, State.DAMAGED, null));
+                    }
+                }
+            } else if (Files.exists(manifest(n))) {
+                SnapshotInfo indexed = few ? indexedSnapshot(n) : null;
+                if (indexed != null) {
+                    found.put(n, indexed);
                     continue;
                 }
-                if (n.endsWith(PARTIAL)) {
-                    String name = n.substring(0, n.length() - PARTIAL.length());
-                    if (!Files.exists(manifest(name))) {
-                        found.put(name, new SnapshotInfo(name, State.INCOMPLETE, null));
-                    } else if (!Files.exists(tree(name), LinkOption.NOFOLLOW_LINKS)) {
-                        try {
-                            found.put(name, new SnapshotInfo(name, State.COMPLETE_PENDING, readSummary(name)));
-                        } catch (Manifest.DamagedException damaged) {
-                            found.put(name, new SnapshotInfo(name, State.DAMAGED, null));
-                        }
+                if (cached == null) {
+                    cached = new TreeMap<>();
+                    for (Catalog.SnapshotRow r : catalog().snapshots()) {
+                        cached.put(r.name(), r);
                     }
-                } else if (Files.exists(manifest(n))) {
-                    Catalog.SnapshotRow row = cached.get(n);
-                    String stamp = manifestStamp(n);
-                    boolean fresh = row != null && row.summary() != null && "complete".equals(row.state())
-                            && (row.manifest() == null || row.manifest().equals(stamp));
-                    try {
-                        SnapshotSummary s = fresh ? row.summary() : summaryFromManifest(n, stamp);
-                        found.put(n, new SnapshotInfo(n, s.failed() ? State.FAILED : State.COMPLETE, s));
-                    } catch (Manifest.DamagedException damaged) {
-                        found.put(n, new SnapshotInfo(n, State.DAMAGED, null));
-                    }
-                } else {
-                    found.put(n, new SnapshotInfo(n, State.UNMANAGED, null));
                 }
+                Catalog.SnapshotRow row = cached.get(n);
+                String stamp = manifestStamp(n);
+                boolean fresh = row != null && row.summary() != null && "complete".equals(row.state())
+                        && (row.manifest() == null || row.manifest().equals(stamp));
+                try {
+                    SnapshotSummary s = fresh ? row.summary() : summaryFromManifest(n, stamp);
+                    found.put(n, new SnapshotInfo(n, s.failed() ? State.FAILED : State.COMPLETE, s));
+                } catch (Manifest.DamagedException damaged) {
+                    found.put(n, new SnapshotInfo(n, State.DAMAGED, null));
+                }
+            } else {
+                found.put(n, new SnapshotInfo(n, State.UNMANAGED, null));
             }
         }
         return new ArrayList<>(found.values());
@@ -558,6 +572,9 @@ public final class Repository implements AutoCloseable {
         return new UserError("snapshot " + name + " is damaged: its manifest cannot be read (" + why + "); its tree "
                 + tree(name) + " is still there to copy from (cp -a), and verify tells what else is wrong");
     }
+
+    /** Up to this many entries in {@code snapshots/}, {@link #snapshots} reads their indexes rather than the catalog. */
+    static final int FEW_SNAPSHOTS = 64;
 
     private static final Pattern LATEST = Pattern.compile("latest(?:~(\\d{1,6}))?");
 

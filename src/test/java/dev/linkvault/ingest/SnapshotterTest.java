@@ -304,6 +304,10 @@ class SnapshotterTest extends VaultTest {
         Files.deleteIfExists(vault.resolve(".linkvault/catalog.sqlite-shm"));
         repo = Repository.openForWriting(vault, "test", true);
         assertEquals(Repository.State.COMPLETE, repo.snapshots().get(0).state());
+        Snapshotter.Result two = snapshot("two", docs()); // the first use of the catalog
+        assertEquals(1, two.summary().files());
+        assertEquals(List.of(Repository.State.COMPLETE, Repository.State.COMPLETE),
+                repo.snapshots().stream().map(Repository.SnapshotInfo::state).toList());
         try (var s = Files.list(vault.resolve(".linkvault"))) {
             assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("catalog.sqlite.damaged-")));
         }
