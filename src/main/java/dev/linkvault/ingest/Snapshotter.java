@@ -296,11 +296,7 @@ public final class Snapshotter {
         /** The oldest group's outcomes once flushed, committed up to {@code readyAt}; null before. */
         private List<Outcome> ready;
         private int readyAt;
-        private final ExecutorService flusher = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "linkvault-flush");
-            t.setDaemon(true);
-            return t;
-        });
+        private final ExecutorService flusher = dev.linkvault.Parallel.daemons(1, "linkvault-flush");
         private final ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS, r -> {
             Thread t = new Thread(r, "linkvault-publish");
             t.setDaemon(true);
@@ -560,7 +556,7 @@ public final class Snapshotter {
          * Hands the held outcomes to the flusher as one group; with {@link #GROUPS_FLUSHING}
          * groups not yet committed, first commits the oldest (memory).
          */
-        private void handOff() throws IOException, InterruptedException {
+        private void handOff() throws IOException {
             while (flushing.size() >= GROUPS_FLUSHING) {
                 commitOldestGroup();
             }
@@ -571,7 +567,7 @@ public final class Snapshotter {
         }
 
         /** Commits up to {@code max} outcomes of flushed groups, oldest first; true if it did any. */
-        private boolean commitFlushed(int max) throws IOException, InterruptedException {
+        private boolean commitFlushed(int max) throws IOException {
             int n = 0;
             while (n < max && !flushing.isEmpty()) {
                 if (ready == null) {
@@ -579,7 +575,7 @@ public final class Snapshotter {
                     if (!oldest.isDone()) {
                         break;
                     }
-                    ready = flushed(oldest);
+                    ready = dev.linkvault.Parallel.await(oldest, "flushing new blobs");
                     readyAt = 0;
                 }
                 if (readyAt == ready.size()) {
@@ -593,31 +589,10 @@ public final class Snapshotter {
             return n > 0;
         }
 
-        /** Waits for the oldest group's flush, then commits all of it. */
-        private void commitOldestGroup() throws IOException, InterruptedException {
-            if (ready == null) {
-                ready = flushed(flushing.peek());
-                readyAt = 0;
-            }
-            while (readyAt < ready.size()) {
-                commit(ready.get(readyAt++));
-            }
-            flushing.poll();
-            ready = null;
-        }
-
-        private List<Outcome> flushed(Future<List<Outcome>> group) throws IOException, InterruptedException {
-            try {
-                return group.get();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new IllegalStateException("the flusher failed: " + e.getCause(), e.getCause());
-            }
+        /** Waits for the oldest group's flush, then commits it, and any later group flushed meanwhile. */
+        private void commitOldestGroup() throws IOException {
+            dev.linkvault.Parallel.await(flushing.peek(), "flushing new blobs");
+            commitFlushed(Integer.MAX_VALUE);
         }
 
         /**

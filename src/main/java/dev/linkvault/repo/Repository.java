@@ -426,7 +426,7 @@ public final class Repository implements AutoCloseable {
                     }
                 }
             } else if (Files.exists(manifest(n))) {
-                SnapshotInfo indexed = few ? indexedSnapshot(n) : null;
+                SnapshotInfo indexed = few ? fromIndex(n) : null;
                 if (indexed != null) {
                     found.put(n, indexed);
                     continue;
@@ -631,6 +631,11 @@ public final class Repository implements AutoCloseable {
                 || !Files.isDirectory(tree(name), LinkOption.NOFOLLOW_LINKS) || !Files.exists(manifest(name))) {
             return null;
         }
+        return fromIndex(name);
+    }
+
+    /** A snapshot whose tree and manifest are there, from its manifest's index; null without a valid index. */
+    private SnapshotInfo fromIndex(String name) throws IOException {
         try {
             ManifestIndex index = ManifestIndex.load(manifest(name));
             if (index == null) {
