@@ -101,7 +101,7 @@ final class HistoryCommand implements Callable<Integer> {
             Manifest.Item it = v.item();
             top.out.println(String.format("%3d  %-" + w + "s  %-" + w + "s  %5d  %-4s  %12s  %-19s  %s", ++n, v.first(),
                     v.last(), v.snapshots().size(), kind(it.type()), it.type() == Manifest.Type.DIR ? "-"
-                            : Units.bytes(it.size()), LsCommand.TIME.format(it.mtime()), detail(it)));
+                            : Units.bytes(it.size()), Units.localTime(it.mtime()), detail(it)));
         }
         for (Map.Entry<String, String> e : h.errors().entrySet()) {
             top.out.println("  in " + e.getKey() + " it could not be read: " + RelPath.display(List.of(e.getValue())));

@@ -5,8 +5,6 @@ import dev.linkvault.repo.Manifest;
 import dev.linkvault.repo.Repository;
 import dev.linkvault.restore.SnapshotBrowser;
 import dev.linkvault.restore.SnapshotRef;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,9 +21,6 @@ final class LsCommand implements Callable<Integer> {
 
     @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print version information and exit.")
     boolean version;
-
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-            .withZone(ZoneId.systemDefault());
 
     @ParentCommand
     LinkvaultCommand top;
@@ -64,7 +59,7 @@ final class LsCommand implements Callable<Integer> {
                 + (it.type() == Manifest.Type.SYMLINK ? " -> " + shown(it.target()) : "");
         return String.format("%c%s %12s %s %s", t, Units.permissions(it.mode()),
                 it.type() == Manifest.Type.DIR ? "-" : human ? Units.bytes(it.size()) : Long.toString(it.size()),
-                TIME.format(it.mtime()), path);
+                Units.localTime(it.mtime()), path);
     }
 
     private static String shown(String s) {

@@ -41,12 +41,10 @@ final class SnapshotsCommand implements Callable<Integer> {
             }
             String fmt = "%-22s %-16s %-19s %12s %10s %10s %9s %7s%n";
             top.out.printf(fmt, "NAME", "STATE", "STARTED", "FILES", "SIZE", "NEW", "DURATION", "ERRORS");
-            java.time.format.DateTimeFormatter when = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-                    .withZone(java.time.ZoneId.systemDefault());
             for (Repository.SnapshotInfo s : all) {
                 SnapshotSummary x = s.summary();
                 top.out.printf(fmt, s.name(), s.state().label(),
-                        x == null ? "-" : when.format(java.time.Instant.parse(x.started())),
+                        x == null ? "-" : Units.localTime(Units.instant(x.started())),
                         x == null ? "-" : Units.count(x.files()), x == null ? "-" : Units.bytes(x.bytes()),
                         x == null ? "-" : Units.bytes(x.newBytes()), x == null ? "-" : Units.duration(x.durationMillis()),
                         x == null ? "-" : Units.count(x.errors()));

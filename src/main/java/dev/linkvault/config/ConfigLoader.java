@@ -92,7 +92,9 @@ public final class ConfigLoader {
         Path repository = root.has("repository") ? path(root, "repository", "") : null;
         String pattern = root.has("snapshot-name") ? text(root, "snapshot-name", "") : Config.DEFAULT_SNAPSHOT_NAME;
         try {
-            DateTimeFormatter.ofPattern(pattern);
+            if (!pattern.equals(Config.DEFAULT_SNAPSHOT_NAME)) { // the default is known good: no java.time formatting at start
+                DateTimeFormatter.ofPattern(pattern);
+            }
         } catch (IllegalArgumentException e) {
             throw fail("snapshot-name", "'" + pattern + "' is not a date pattern (" + e.getMessage()
                     + "); for example yyyy-MM-dd");

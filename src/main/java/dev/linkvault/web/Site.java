@@ -19,8 +19,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -35,8 +33,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Site {
     static final int PAGE = 200;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-            .withZone(ZoneId.systemDefault());
 
     private final Path root;
     /** A snapshot's per-file errors (its manifest read once): snapshots never change. */
@@ -267,7 +263,7 @@ final class Site {
                     case SYMLINK -> "<span class=\"link\">" + h(shown) + " &rarr; " + h(it.target()) + "</span>";
                 };
                 rows.add(List.of(cell, it.type() == Manifest.Type.DIR ? "" : h(Units.bytes(it.size())),
-                        h(TIME.format(it.mtime())), h(mode(it))));
+                        h(Units.localTime(it.mtime())), h(mode(it))));
             }
             String here = link("browse", name, base);
             StringBuilder b = new StringBuilder(Html.crumbs(name, base));
@@ -323,7 +319,7 @@ final class Site {
             String p = path.toString();
             StringBuilder b = new StringBuilder(Html.crumbs(name, path.parent().toString()));
             b.append("<dl class=\"facts\"><dt>size</dt><dd>").append(h(Units.bytes(it.size()))).append(" (")
-                    .append(it.size()).append(" bytes)</dd><dt>modified</dt><dd>").append(h(TIME.format(it.mtime())))
+                    .append(it.size()).append(" bytes)</dd><dt>modified</dt><dd>").append(h(Units.localTime(it.mtime())))
                     .append("</dd><dt>mode</dt><dd>").append(h(mode(it))).append("</dd>");
             if (it.blob() != null) {
                 b.append("<dt>SHA-1</dt><dd><code>").append(h(it.blob())).append("</code></dd>");
@@ -362,7 +358,7 @@ final class Site {
             Manifest.Item it = v.item();
             rows.add(List.of(Integer.toString(++n), "<a href=\"" + link("browse", v.first(), path.parent().toString())
                     + "\">" + h(v.first()) + "</a>", h(v.last()), Integer.toString(v.snapshots().size()),
-                    it.type() == Manifest.Type.DIR ? "" : h(Units.bytes(it.size())), h(TIME.format(it.mtime())),
+                    it.type() == Manifest.Type.DIR ? "" : h(Units.bytes(it.size())), h(Units.localTime(it.mtime())),
                     it.type() == Manifest.Type.FILE ? "<a class=\"version\" href=\"" + link("raw", v.first(), path.toString())
                             + "\">download</a>" : ""));
         }
@@ -493,7 +489,7 @@ final class Site {
 
     private static String when(String iso) {
         try {
-            return TIME.format(Instant.parse(iso));
+            return Units.localTime(Instant.parse(iso));
         } catch (RuntimeException e) {
             return iso;
         }
