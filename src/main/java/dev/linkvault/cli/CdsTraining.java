@@ -35,8 +35,9 @@ public final class CdsTraining {
             Files.createSymbolicLink(work.resolve("src/link"), Path.of("a/b/f1.txt"));
             Path vault = work.resolve("vault");
             Path config = work.resolve("vault.yaml");
+            // block and flow style both (a flow mapping and a flow sequence), as configs are written
             Files.writeString(config, "repository: " + vault + "\nsources:\n  - type: local\n    name: docs\n    path: "
-                    + work.resolve("src") + "\n");
+                    + work.resolve("src") + "\n    ignore: ['.*\\.tmp$']\nretention: {keep-last: 10}\n");
             String c = config.toString();
             List<String[]> runs = new ArrayList<>(List.of(
                     new String[] {"--version"},

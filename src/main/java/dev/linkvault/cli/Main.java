@@ -29,7 +29,51 @@ public final class Main {
         PrintWriter err = new PrintWriter(new TailWriter(lines.writer(rawErr, true), log, LOG_TAIL), true);
         LinkvaultCommand top = new LinkvaultCommand(out, err);
         CommandLine cl = LinkvaultCommand.commandLine(top, args);
-        cl.setExecutionStrategy(parsed -> {
+        Handlers handlers = new Handlers(top, cl, lines, out, err, args);
+        cl.setExecutionStrategy(handlers);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler(handlers);
+        cl.setExecutionExceptionHandler(handlers);
+        int code = cl.execute(args);
+        recordRun(top, code, err);
+        if (top.notifier != null) {
+            dev.linkvault.repo.SnapshotSummary sum = top.runSummary;
+            top.notifier.finished(code, outcome(code), sum == null ? null : sum.name(), sum == null ? null : sum.errors(),
+                    TailWriter.last(log, LOG_TAIL));
+        }
+        out.flush();
+        err.flush();
+        lines.close();
+        return code;
+    }
+
+    /**
+     * How a parsed command line is run and how its failures are said. A named class, not three
+     * lambdas: a lambda for one of picocli's interfaces makes the class-data archive's dump link
+     * that interface early, and the dump then leaves out every picocli class it reaches (picocli's
+     * are Java 5 class files), which a start then reads from the jar, opening all of its entries.
+     */
+    private static final class Handlers implements CommandLine.IExecutionStrategy,
+            CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
+        private final LinkvaultCommand top;
+        private final CommandLine cl;
+        private final LogLines lines;
+        private final PrintWriter out;
+        private final PrintWriter err;
+        private final String[] args;
+
+        Handlers(LinkvaultCommand top, CommandLine cl, LogLines lines, PrintWriter out, PrintWriter err, String[] args) {
+            this.top = top;
+            this.cl = cl;
+            this.lines = lines;
+            this.out = out;
+            this.err = err;
+            this.args = args;
+        }
+
+        @Override
+        public int execute(CommandLine.ParseResult parsed) {
             // the global options are known now: -q, --log-file apply before the command runs
             lines.quiet(top.quiet);
             if (top.logFile != null) {
@@ -44,10 +88,10 @@ public final class Main {
                 }
             }
             return new CommandLine.RunLast().execute(parsed);
-        });
-        cl.setOut(out);
-        cl.setErr(err);
-        cl.setParameterExceptionHandler((ex, args2) -> {
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args2) {
             String said = ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
                     ? u.getUnmatched().get(0) : null;
             String meant = said == null || ex.getCommandLine() != cl ? null : OTHER_TOOLS.get(said);
@@ -62,8 +106,10 @@ public final class Main {
                         + " ") + "--help");
             }
             return ExitCodes.FATAL;
-        });
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+        }
+
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
             if (top.debug) {
                 ex.printStackTrace(err);
             }
@@ -85,18 +131,7 @@ public final class Main {
             jsonError(args, out, line, code);
             top.runFailure = line;
             return code;
-        });
-        int code = cl.execute(args);
-        recordRun(top, code, err);
-        if (top.notifier != null) {
-            dev.linkvault.repo.SnapshotSummary sum = top.runSummary;
-            top.notifier.finished(code, outcome(code), sum == null ? null : sum.name(), sum == null ? null : sum.errors(),
-                    TailWriter.last(log, LOG_TAIL));
         }
-        out.flush();
-        err.flush();
-        lines.close();
-        return code;
     }
 
     /**
