@@ -549,6 +549,23 @@ public final class BlobStore {
     }
 
     /**
+     * Makes everything written to the repository's filesystem so far durable with one
+     * {@code syncfs(2)} (or {@code sync -f}), blob names included (so {@link #syncNames} then has
+     * nothing left to do); false when neither can be run, and the caller syncs what it wrote file
+     * by file or folder by folder.
+     */
+    public boolean syncFilesystem() throws IOException {
+        if (!durable) {
+            return true;
+        }
+        if (syncfsFails || !syncfs()) {
+            return false;
+        }
+        dirty.clear();
+        return true;
+    }
+
+    /**
      * Makes the names of blobs published since the last call durable: their fan-out folders (and
      * {@code .data/sha1}, for a new fan-out folder) are fsynced. Called before a snapshot that
      * uses them is published; one sync per folder touched, not one per blob.
