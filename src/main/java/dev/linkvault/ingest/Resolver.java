@@ -93,9 +93,11 @@ final class Resolver {
     /** @param stage a new content is left {@link Pending} rather than made durable and named at once */
     Resolution resolve(Source s, Entry e, boolean stage) throws IOException {
         Known known = known(s, e);
-        if (known != null) {
-            return known;
-        }
+        return known != null ? known : unknown(e, stage);
+    }
+
+    /** As {@link #resolve(Source, Entry, boolean)} for an entry {@link #known} has just found nothing for: read. */
+    Resolution unknown(Entry e, boolean stage) throws IOException {
         if (!stage || e.size() == 0) {
             return read(e);
         }
@@ -109,7 +111,8 @@ final class Resolver {
         return outcome(e, put, p.unchanged());
     }
 
-    private Known known(Source s, Entry e) throws IOException {
+    /** The stored blob of the entry's content, found without reading it (cases 1-3 above), or null. */
+    Known known(Source s, Entry e) throws IOException {
         Optional<BlobId> cataloged = e.key() == null ? Optional.empty()
                 : repo.catalog().lookup(s.name(), e.key(), e.fingerprint(), s.keysArePaths());
         if (cataloged.isPresent() && repo.blobs().intact(cataloged.get(), e.size())) {

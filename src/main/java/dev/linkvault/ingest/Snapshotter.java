@@ -275,6 +275,12 @@ public final class Snapshotter {
         record Skipped() implements Outcome {}
 
         record End() implements Outcome {}
+
+        /**
+         * A batch of files, in source order: each one's outcome, done already where its content
+         * was known, else the worker task that reads it.
+         */
+        record Batch(List<Future<Outcome>> outcomes) implements Outcome {}
     }
 
     /** One run's pipeline: the scanning thread, a worker pool, one committer. */
@@ -313,7 +319,8 @@ public final class Snapshotter {
                 t.setDaemon(true);
                 return t;
             });
-            this.window = new ArrayBlockingQueue<>(workers * 256);
+            // about workers * 256 files in flight, as batches of up to BATCH
+            this.window = new ArrayBlockingQueue<>(Math.max(8, workers * 256 / BATCH));
         }
 
         /** Runs every source; false when cancelled. Throws {@link UserError} on a fatal repository failure. */
@@ -325,6 +332,7 @@ public final class Snapshotter {
                 for (Source s : sources) {
                     listener.sourceStarted(s.name());
                     s.scan(sinkFor(s));
+                    dispatch(true);
                 }
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -376,33 +384,106 @@ public final class Snapshotter {
                             throw new BadNameException("", "an entry of source " + s.name() + " has no path");
                         }
                     } catch (BadNameException bad) {
+                        dispatch(true);
                         window.put(CompletableFuture.completedFuture(new Outcome.Failed(bad.shownPath(), bad.getMessage())));
                         return;
                     }
-                    // Files go to the workers (a catalog look-up and a link, or a read); a folder or a
-                    // symlink is one cheap call, done here.
-                    window.put(e.type() != Entry.Type.FILE ? CompletableFuture.completedFuture(guarded(p, () -> other(p, e)))
-                            : pool.submit(() -> guarded(p, () -> file(s, p, e))));
+                    // Files go to the workers in batches (a catalog look-up and a link each, or a
+                    // read); a folder or a symlink is one cheap call, done here, after the files
+                    // before it.
+                    if (e.type() == Entry.Type.FILE) {
+                        batch(new Job(s, p, e));
+                        return;
+                    }
+                    dispatch(true);
+                    window.put(CompletableFuture.completedFuture(guarded(p, () -> other(p, e))));
                 }
 
                 @Override
                 public void error(List<String> path, String message) {
+                    dispatchUninterruptibly();
                     putUninterruptibly(CompletableFuture.completedFuture(
                             new Outcome.Failed(RelPath.display(path), message)));
                 }
 
                 @Override
                 public void note(List<String> path, String message) {
+                    dispatchUninterruptibly();
                     putUninterruptibly(CompletableFuture.completedFuture(
                             new Outcome.Noted(RelPath.display(path), message, Severity.NOTE)));
                 }
 
                 @Override
                 public void warning(List<String> path, String message) {
+                    dispatchUninterruptibly();
                     putUninterruptibly(CompletableFuture.completedFuture(
                             new Outcome.Noted(RelPath.display(path), message, Severity.WARNING)));
                 }
             };
+        }
+
+        /** A file the source gave, waiting in {@link #batch} to go to a worker. */
+        private record Job(Source s, RelPath p, Entry e) {}
+
+        /**
+         * Files given one after another, none of them yet sent to a worker: up to {@link #BATCH} go
+         * as one task, so that an unchanged file costs no hand-over of its own between threads
+         * (the wake-ups of workers and committer were about 80,000 futex calls in an unchanged run
+         * of 100,000 files). Whatever else the source gives sends the batch first: source order.
+         */
+        private final List<Job> batch = new java.util.ArrayList<>();
+
+        private void batch(Job job) throws InterruptedException {
+            synchronized (batch) {
+                batch.add(job);
+                if (batch.size() >= BATCH) {
+                    dispatch(true);
+                }
+            }
+        }
+
+        /** Sends the waiting files, if any, to a worker as one task. */
+        private void dispatch(boolean interruptible) throws InterruptedException {
+            synchronized (batch) {
+                if (batch.isEmpty()) {
+                    return;
+                }
+                List<Job> jobs = List.copyOf(batch);
+                batch.clear();
+                Future<Outcome> task = pool.submit(() -> batchOutcome(jobs));
+                if (interruptible) {
+                    window.put(task);
+                } else {
+                    putUninterruptibly(task);
+                }
+            }
+        }
+
+        private void dispatchUninterruptibly() {
+            try {
+                dispatch(false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // not thrown: putUninterruptibly keeps it for later
+            }
+        }
+
+        /**
+         * On a worker: each file of a batch whose content is known is linked here; one that must be
+         * read goes to the pool as a task of its own, so that a batch of new files is read by
+         * all the workers at once.
+         */
+        private Outcome batchOutcome(List<Job> jobs) {
+            List<Future<Outcome>> outcomes = new java.util.ArrayList<>(jobs.size());
+            for (Job j : jobs) {
+                Outcome o = guarded(j.p(), () -> {
+                    Resolver.Known known = resolver.known(j.s(), j.e());
+                    return known == null ? null : placed(j.s(), j.p(), j.e(), known);
+                });
+                outcomes.add(o != null ? CompletableFuture.completedFuture(o)
+                        : pool.submit(() -> guarded(j.p(), () -> placed(j.s(), j.p(), j.e(),
+                                resolver.unknown(j.e(), true)))));
+            }
+            return new Outcome.Batch(outcomes);
         }
 
         /** Some work on one entry; null when it has to go on elsewhere. */
@@ -446,9 +527,8 @@ public final class Snapshotter {
             return new Outcome.Done(item, false, null, null, e, null, null);
         }
 
-        /** A file: its content resolved (known, or read and stored), then linked into the tree. */
-        private Outcome file(Source s, RelPath p, Entry e) throws IOException {
-            Resolver.Resolution r = resolver.resolve(s, e, true);
+        /** A file whose content is resolved (known, or read and stored, or staged): linked into the tree. */
+        private Outcome placed(Source s, RelPath p, Entry e, Resolver.Resolution r) throws IOException {
             if (r instanceof Resolver.Pending pending) {
                 return new Outcome.Staged(s, p, e, pending);
             }
@@ -519,20 +599,12 @@ public final class Snapshotter {
                     Outcome o = await(next);
                     if (o instanceof Outcome.End) {
                         ended = true;
-                    } else if (o instanceof Outcome.Staged || !held.isEmpty() || !flushing.isEmpty()) {
-                        // held in order behind a staged blob: the manifest stays in source order
-                        if (held.isEmpty()) {
-                            heldSince = System.currentTimeMillis();
-                        }
-                        held.add(o);
-                        if (o instanceof Outcome.Staged) {
-                            heldStaged++;
-                        }
-                        if (heldStaged >= FLUSH_BLOBS || held.size() >= FLUSH_HELD) {
-                            handOff();
+                    } else if (o instanceof Outcome.Batch b) {
+                        for (Future<Outcome> f : b.outcomes()) {
+                            take(await(f));
                         }
                     } else {
-                        commit(o);
+                        take(o);
                     }
                 }
             } catch (InterruptedException e) {
@@ -549,6 +621,25 @@ public final class Snapshotter {
                 }
                 held.clear();
                 window.clear();
+            }
+        }
+
+        /** One outcome, in source order: committed, or held behind a staged blob. */
+        private void take(Outcome o) throws IOException {
+            if (o instanceof Outcome.Staged || !held.isEmpty() || !flushing.isEmpty()) {
+                // held in order behind a staged blob: the manifest stays in source order
+                if (held.isEmpty()) {
+                    heldSince = System.currentTimeMillis();
+                }
+                held.add(o);
+                if (o instanceof Outcome.Staged) {
+                    heldStaged++;
+                }
+                if (heldStaged >= FLUSH_BLOBS || held.size() >= FLUSH_HELD) {
+                    handOff();
+                }
+            } else {
+                commit(o);
             }
         }
 
@@ -750,6 +841,8 @@ public final class Snapshotter {
     static final int GROUPS_FLUSHING = 2;
     /** Outcomes of a flushed group committed between two takes from the window. */
     static final int COMMIT_CHUNK = 256;
+    /** At most this many files of one folder go to a worker as one task (Run#batch). */
+    static final int BATCH = 32;
     /** How long the committer waits for an outcome while a group is being flushed. */
     static final long POLL_MILLIS = 5;
 
