@@ -98,46 +98,6 @@ public final class Units {
         static final java.util.TimeZone ZONE = java.util.TimeZone.getDefault();
     }
 
-    /**
-     * The moment an ISO-8601 UTC text names, as {@link java.time.Instant#parse} reads it. The form
-     * linkvault writes ({@code Instant.toString()}: {@code 2026-12-02T16:54:44.123Z}) is read by
-     * hand, which spares a short command java.time's formatters; any other form goes to Instant.parse.
-     */
-    public static java.time.Instant instant(String iso) {
-        int n = iso.length();
-        if (n >= 20 && n <= 30 && iso.charAt(4) == '-' && iso.charAt(7) == '-' && iso.charAt(10) == 'T'
-                && iso.charAt(13) == ':' && iso.charAt(16) == ':' && iso.charAt(n - 1) == 'Z'
-                && digits(iso, 0, 4) && digits(iso, 5, 7) && digits(iso, 8, 10) && digits(iso, 11, 13)
-                && digits(iso, 14, 16) && digits(iso, 17, 19)
-                && (n == 20 || iso.charAt(19) == '.' && n > 21 && digits(iso, 20, n - 1))) {
-            int nanos = 0;
-            for (int i = 20; i < 29; i++) {
-                nanos = nanos * 10 + (i < n - 1 ? iso.charAt(i) - '0' : 0);
-            }
-            try {
-                return java.time.LocalDateTime.of(number(iso, 0, 4), number(iso, 5, 7), number(iso, 8, 10),
-                        number(iso, 11, 13), number(iso, 14, 16), number(iso, 17, 19), nanos)
-                        .toInstant(java.time.ZoneOffset.UTC);
-            } catch (java.time.DateTimeException e) {
-                // a month 13 or a second 60: Instant.parse says what is wrong, or reads a leap second
-            }
-        }
-        return java.time.Instant.parse(iso);
-    }
-
-    private static boolean digits(String s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int number(String s, int from, int to) {
-        return Integer.parseInt(s, from, to, 10);
-    }
-
     /** 0 to 99 as two digits: {@code 07}. */
     public static String twoDigits(long n) {
         return n < 10 ? "0" + n : Long.toString(n);

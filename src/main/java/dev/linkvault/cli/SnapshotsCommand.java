@@ -44,7 +44,7 @@ final class SnapshotsCommand implements Callable<Integer> {
             for (Repository.SnapshotInfo s : all) {
                 SnapshotSummary x = s.summary();
                 top.out.printf(fmt, s.name(), s.state().label(),
-                        x == null ? "-" : Units.localTime(Units.instant(x.started())),
+                        x == null ? "-" : Units.localTime(dev.linkvault.Instants.parse(x.started())),
                         x == null ? "-" : Units.count(x.files()), x == null ? "-" : Units.bytes(x.bytes()),
                         x == null ? "-" : Units.bytes(x.newBytes()), x == null ? "-" : Units.duration(x.durationMillis()),
                         x == null ? "-" : Units.count(x.errors()));

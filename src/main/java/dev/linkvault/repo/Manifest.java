@@ -98,7 +98,7 @@ public final class Manifest {
                 return;
             }
             Type t = Type.of(f[0].charAt(0));
-            visitor.item(new Item(t, Integer.parseInt(f[1], 8), Long.parseLong(f[2]), Instant.parse(f[3]),
+            visitor.item(new Item(t, Integer.parseInt(f[1], 8), Long.parseLong(f[2]), dev.linkvault.Instants.parse(f[3]),
                     f[4].equals("-") ? null : f[4], unescape(f[5]), t == Type.SYMLINK ? unescape(f[6]) : null));
         } catch (RuntimeException e) {
             throw new DamagedException(file + " line " + lineNo + " is damaged: " + e.getMessage(), e);
@@ -234,7 +234,7 @@ public final class Manifest {
             line.write(it.type().code);
             line.tab().write(octal(it.mode()));
             line.tab().write(Long.toString(it.size()));
-            line.tab().write(it.mtime().toString());
+            line.tab().write(dev.linkvault.Instants.text(it.mtime()));
             line.tab().write(it.blob() == null ? "-" : it.blob());
             line.tab();
             escape(it.path(), line);
