@@ -84,6 +84,10 @@ public final class Units {
 
     /** As {@link #localTime(java.time.Instant)}, in {@code zone}. */
     static String localTime(java.time.Instant t, java.util.TimeZone zone) {
+        if (t.getEpochSecond() < -MILLIS_SECONDS || t.getEpochSecond() > MILLIS_SECONDS) {
+            // beyond what a TimeZone is asked with (milliseconds in a long): an mtime of no real file
+            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(zone.toZoneId()).format(t);
+        }
         int offset = zone.getOffset(t.toEpochMilli()) / 1000;
         java.time.LocalDateTime d = java.time.LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0,
                 java.time.ZoneOffset.ofTotalSeconds(offset));
@@ -92,6 +96,9 @@ public final class Units {
         return y + "-" + twoDigits(d.getMonthValue()) + "-" + twoDigits(d.getDayOfMonth()) + " "
                 + twoDigits(d.getHour()) + ":" + twoDigits(d.getMinute()) + ":" + twoDigits(d.getSecond());
     }
+
+    /** About 292 million years: the seconds a millisecond count in a long holds. */
+    private static final long MILLIS_SECONDS = Long.MAX_VALUE / 1000 - 1;
 
     /** The machine's time zone, read once, when first needed. */
     private static final class Local {

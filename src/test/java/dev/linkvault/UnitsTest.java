@@ -81,5 +81,9 @@ class UnitsTest {
         }
         assertEquals("0042-01-02 03:04:05", Units.localTime(Instant.parse("0042-01-02T03:04:05.999Z"), TimeZone.getTimeZone("UTC")));
         assertEquals("1970-01-01 01:00:00", Units.localTime(Instant.EPOCH, TimeZone.getTimeZone("Europe/Berlin")));
+        // a manifest may name any moment Instant.parse reads: far beyond a file's, the same text still
+        Instant far = Instant.parse("+300000000-01-01T00:00:00Z");
+        assertEquals(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.of("UTC")).format(far),
+                Units.localTime(far, TimeZone.getTimeZone("UTC")));
     }
 }
