@@ -20,6 +20,34 @@ public final class Parallel {
         });
     }
 
+    /** One step of {@link #forEach}. */
+    public interface Step<T> {
+        void run(T item) throws IOException;
+    }
+
+    /**
+     * {@code step} for each of {@code items} on a pool of {@code threads} daemon threads named
+     * {@code name}; returns once every step is done, throws what a step threw (as {@link #await}).
+     */
+    public static <T> void forEach(java.util.List<T> items, int threads, String name, String what, Step<T> step)
+            throws IOException {
+        ExecutorService pool = daemons(threads, name);
+        try {
+            java.util.List<Future<?>> done = new java.util.ArrayList<>(items.size());
+            for (T item : items) {
+                done.add(pool.submit(() -> {
+                    step.run(item);
+                    return null;
+                }));
+            }
+            for (Future<?> d : done) {
+                await(d, what);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /**
      * The task's result; what it threw is thrown here as it was (an IOException, a runtime
      * exception), an interrupt while waiting as an {@link InterruptedIOException} naming {@code what}.

@@ -463,7 +463,8 @@ public final class Snapshotter {
             try {
                 dispatch(false);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // not thrown: putUninterruptibly keeps it for later
+                // not reached: dispatch(false) hands over with putUninterruptibly, which keeps an interrupt for later
+                Thread.currentThread().interrupt();
             }
         }
 

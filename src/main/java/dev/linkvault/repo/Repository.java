@@ -768,21 +768,7 @@ public final class Repository implements AutoCloseable {
     private static void inParallel(java.nio.file.SecureDirectoryStream<Path> parent, List<Path> folders)
             throws IOException {
         int threads = Math.min(4, Math.min(folders.size(), Runtime.getRuntime().availableProcessors()));
-        java.util.concurrent.ExecutorService pool = dev.linkvault.Parallel.daemons(threads, "linkvault-delete");
-        try {
-            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
-            for (Path f : folders) {
-                done.add(pool.submit(() -> {
-                    emptyFolder(parent, f);
-                    return null;
-                }));
-            }
-            for (java.util.concurrent.Future<?> d : done) {
-                dev.linkvault.Parallel.await(d, "deleting");
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        dev.linkvault.Parallel.forEach(folders, threads, "linkvault-delete", "deleting", f -> emptyFolder(parent, f));
     }
 
     /** Where folders cannot be opened relative to each other: a walk, by whole paths. */

@@ -146,25 +146,24 @@ public final class SnapshotWriter {
         // Neither a folder's mtime nor its sync changes another folder, so their order is free:
         // several at once keep the disk busy (a thousand folder syncs one after another took 1.8 s
         // of a 19 s re-run).
-        java.util.List<Path> folders = new java.util.ArrayList<>();
-        java.util.List<Instant> times = new java.util.ArrayList<>();
+        java.util.List<DirTime> folders = new java.util.ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(dirTimesFile, StandardCharsets.UTF_8)) {
             String line;
             while ((line = r.readLine()) != null) {
                 String[] f = line.split("\t", 3);
-                folders.add(RelPath.parse(Manifest.unescape(f[2])).under(root));
-                times.add(Instant.ofEpochSecond(Long.parseLong(f[0]), Long.parseLong(f[1])));
+                folders.add(new DirTime(RelPath.parse(Manifest.unescape(f[2])).under(root),
+                        Instant.ofEpochSecond(Long.parseLong(f[0]), Long.parseLong(f[1]))));
             }
         }
-        inParallel(folders, i -> {
-            if (Files.isDirectory(folders.get(i), LinkOption.NOFOLLOW_LINKS)) {
-                setTimes(folders.get(i), times.get(i));
+        dev.linkvault.Parallel.forEach(folders, 4, "linkvault-dirsync", "setting the snapshot's folder times", d -> {
+            if (Files.isDirectory(d.dir(), LinkOption.NOFOLLOW_LINKS)) {
+                setTimes(d.dir(), d.mtime());
             }
         });
         if (!blobs.syncFilesystem()) {
-            inParallel(folders, i -> {
-                if (Files.isDirectory(folders.get(i), LinkOption.NOFOLLOW_LINKS)) {
-                    try (FileChannel ch = FileChannel.open(folders.get(i), StandardOpenOption.READ)) {
+            dev.linkvault.Parallel.forEach(folders, 4, "linkvault-dirsync", "syncing the snapshot's folders", d -> {
+                if (Files.isDirectory(d.dir(), LinkOption.NOFOLLOW_LINKS)) {
+                    try (FileChannel ch = FileChannel.open(d.dir(), StandardOpenOption.READ)) {
                         ch.force(true);
                     }
                 }
@@ -173,29 +172,8 @@ public final class SnapshotWriter {
         Files.delete(dirTimesFile);
     }
 
-    private interface FolderStep {
-        void run(int i) throws IOException;
-    }
-
-    /** {@code step} for each of {@code folders}' indexes on 4 threads; returns when all are done, throws what one threw. */
-    private static void inParallel(java.util.List<Path> folders, FolderStep step) throws IOException {
-        java.util.concurrent.ExecutorService pool = dev.linkvault.Parallel.daemons(4, "linkvault-dirsync");
-        try {
-            java.util.List<java.util.concurrent.Future<?>> pending = new java.util.ArrayList<>();
-            for (int i = 0; i < folders.size(); i++) {
-                int at = i;
-                pending.add(pool.submit(() -> {
-                    step.run(at);
-                    return null;
-                }));
-            }
-            for (java.util.concurrent.Future<?> p : pending) {
-                dev.linkvault.Parallel.await(p, "syncing the snapshot's folders");
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
+    /** A folder of the tree and the mtime it is given once everything is written. */
+    private record DirTime(Path dir, Instant mtime) {}
 
     /** Stops without finishing (an interrupted run): the partial tree stays for the next run. */
     public void abandon() throws IOException {

@@ -77,22 +77,8 @@ public final class History {
         List<Hit> hits = new ArrayList<>(java.util.Collections.nCopies(snaps.size(), (Hit) null));
         String wanted = path.toString();
         int threads = Math.max(1, Math.min(snaps.size(), Runtime.getRuntime().availableProcessors()));
-        java.util.concurrent.ExecutorService pool = dev.linkvault.Parallel.daemons(threads, "linkvault-history");
-        try {
-            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < snaps.size(); i++) {
-                int at = i;
-                done.add(pool.submit(() -> {
-                    hits.set(at, lookUp(snaps.get(at).name(), path, wanted));
-                    return null;
-                }));
-            }
-            for (java.util.concurrent.Future<?> f : done) {
-                dev.linkvault.Parallel.await(f, "reading the history");
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        dev.linkvault.Parallel.forEach(java.util.stream.IntStream.range(0, snaps.size()).boxed().toList(), threads,
+                "linkvault-history", "reading the history", at -> hits.set(at, lookUp(snaps.get(at).name(), path, wanted)));
         Map<Key, Version> versions = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
         for (int i = 0; i < snaps.size(); i++) {
