@@ -106,7 +106,7 @@ public final class Units {
     }
 
     /** 0 to 99 as two digits: {@code 07}. */
-    public static String twoDigits(long n) {
+    private static String twoDigits(long n) {
         return n < 10 ? "0" + n : Long.toString(n);
     }
 }
