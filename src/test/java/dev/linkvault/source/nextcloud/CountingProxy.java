@@ -42,7 +42,13 @@ final class CountingProxy implements AutoCloseable {
     /** What to do to the response of one forwarded request. */
     private enum Fault { NONE, CORRUPT, CUT, TRICKLE }
 
-    private record Pending(boolean head, Fault fault) {}
+    /**
+     * One forwarded request, as its response will need it. Damage and cuts are decided when the
+     * response arrives, and only for an object's bytes (a 2xx body of at least one byte): a fault
+     * spent on a 404's error document would change nothing the client can see, so a test counting
+     * one retry per fault would depend on which GET the scheduler sent first.
+     */
+    private record Pending(boolean head, boolean get, boolean trickle) {}
 
     CountingProxy(int targetPort) throws IOException {
         this("127.0.0.1", targetPort);
@@ -162,12 +168,10 @@ final class CountingProxy implements AutoCloseable {
                     continue;
                 }
                 String tk = trickleKey;
-                Fault f = !get ? Fault.NONE
-                        : tk != null && java.net.URLDecoder.decode(path, StandardCharsets.UTF_8).endsWith(tk) && trickles.getAndUpdate(v -> Math.max(0, v - 1)) > 0
-                        ? Fault.TRICKLE
-                        : corrupt.getAndUpdate(v -> Math.max(0, v - 1)) > 0 ? Fault.CORRUPT
-                        : cut.getAndUpdate(v -> Math.max(0, v - 1)) > 0 ? Fault.CUT : Fault.NONE;
-                pending.add(new Pending(parts[0].equals("HEAD"), f));
+                boolean trickle = get && tk != null
+                        && java.net.URLDecoder.decode(path, StandardCharsets.UTF_8).endsWith(tk)
+                        && trickles.getAndUpdate(v -> Math.max(0, v - 1)) > 0;
+                pending.add(new Pending(parts[0].equals("HEAD"), get, trickle));
                 up.write(h);
                 up.flush();
             }
@@ -201,6 +205,7 @@ final class CountingProxy implements AutoCloseable {
                     continue;
                 }
                 long length = p.head() ? 0 : contentLength(h);
+                Fault fault = fault(p, h, length);
                 byte[] buf = new byte[65536];
                 long half = length / 2;
                 for (long done = 0; done < length; ) {
@@ -210,14 +215,14 @@ final class CountingProxy implements AutoCloseable {
                     if (n < 0) {
                         return;
                     }
-                    if (done == half && p.fault() == Fault.CUT) {
+                    if (done == half && fault == Fault.CUT) {
                         out.flush();
                         return; // closes both sockets: the client sees a body cut short
                     }
-                    if (done == half && p.fault() == Fault.CORRUPT) {
+                    if (done == half && fault == Fault.CORRUPT) {
                         buf[0] ^= 0x01;
                     }
-                    if (p.fault() == Fault.TRICKLE) {
+                    if (fault == Fault.TRICKLE) {
                         for (int i = 0; i < n; i++) { // a server that never stops but hardly sends
                             out.write(buf[i]);
                             out.flush();
@@ -233,6 +238,18 @@ final class CountingProxy implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             // connection ended
         }
+    }
+
+    /** What to do to this response: a trickle was chosen by its key, damage and cuts go to the next object bodies. */
+    private Fault fault(Pending p, String head, long length) {
+        if (p.trickle()) {
+            return Fault.TRICKLE;
+        }
+        boolean bytes = p.get() && length > 0 && head.split(" ", 3)[1].startsWith("2");
+        if (bytes && corrupt.getAndUpdate(v -> Math.max(0, v - 1)) > 0) {
+            return Fault.CORRUPT;
+        }
+        return bytes && cut.getAndUpdate(v -> Math.max(0, v - 1)) > 0 ? Fault.CUT : Fault.NONE;
     }
 
     /** Whether the bytes so far end with the blank line that ends an HTTP head. */
