@@ -4,7 +4,7 @@
 # forget of the oldest snapshot with its space freed;
 # each tool's runs alternate with the others', RUNS rounds (default 3), medians; the floors cp -a
 # and cp -al in the same rounds. restic and borg without encryption or compression, as linkvault.
-# Usage: bench/peers-local.sh [FILES]      (bench/peers.sh installs the peers)   Writes RESULTS.md "peers".
+# Usage: bench/peers-local.sh [FILES]      (bench/peers.sh installs the peers)   Writes RESULTS.md "peers" (at 100,000 files; "peers FILES" at another size).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 top="$here/.."
@@ -17,7 +17,6 @@ for c in restic borg rsync; do command -v $c >/dev/null || { echo "no $c: run be
 declare -A t
 . "$here/lib.sh"
 export RESTIC_PASSWORD=bench BORG_PASSPHRASE="" BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
-one=d005/e005/f0050505.bin
 for ((r = 0; r < runs; r++)); do
   rm -rf "$work"; mkdir -p "$work"
   python3 "$here/gen-tree.py" "$work/src" "$n"
@@ -70,7 +69,8 @@ runs_md=$(for k in lv1 restic1 borg1 rsync1 cpa lv2 restic2 borg2 rsync2 cpal lv
   printf '%s:%s; ' "$k" "$(for v in ${t[$k]}; do printf ' %.2f' "$v"; done)"; done)
 echo "$table"
 echo "every round, in seconds: $runs_md"
-write_section "peers" "Measured $(date -u +%Y-%m-%d) by bench/peers-local.sh $n on $(nproc) cores (load $(cut -d' ' -f1-3 /proc/loadavg)),
+section=peers; [ "$n" = 100000 ] || section="peers $n"   # other sizes keep a section of their own
+write_section "$section" "Measured $(date -u +%Y-%m-%d) by bench/peers-local.sh $n on $(nproc) cores (load $(cut -d' ' -f1-3 /proc/loadavg)),
 medians of $runs alternating rounds, each a fresh tree; $(restic version | head -1), $(borg --version), $(rsync --version | head -1 | awk '{print $1, $3}').
 The re-run after 1% changed has no floor of its own (cp -al shown). Each timed run starts after an untimed sync.
 
