@@ -153,10 +153,8 @@ class CrashTest {
         Process p = child("-Dlinkvault.crash-after-flush=3");
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(137, p.exitValue(), Files.readString(dir.resolve("child.err")));
-        long staged;
-        try (var t = Files.list(vault.resolve(".data/tmp"))) {
-            staged = t.filter(f -> f.getFileName().toString().startsWith("put-")).count();
-        }
+        long staged = Fixtures.files(vault.resolve(".data/tmp")).stream()
+                .filter(f -> f.getFileName().toString().startsWith("put-")).count();
         assertTrue(staged > 0, "the flushed group is still in .data/tmp, unnamed");
         long named = Fixtures.files(vault.resolve(".data/sha1")).size();
         assertTrue(named > 0 && named + staged <= FILES, "two groups were named before the end: " + named);

@@ -143,8 +143,10 @@ class MaintenanceTest extends VaultTest {
         assertFalse(Files.exists(vault.resolve("snapshots/2026-01-01")));
         assertFalse(Files.exists(repo.manifest("2026-01-01")));
         try (var t = Files.list(vault.resolve(".data/tmp"))) {
-            assertEquals(0, t.count());
+            assertEquals(List.of(), t.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("forget-")).toList(),
+                    "the forgotten trees are deleted, not left in .data/tmp");
         }
+        assertEquals(List.of(), Fixtures.files(vault.resolve(".data/tmp")), "no file is left in .data/tmp");
     }
 
     @Test

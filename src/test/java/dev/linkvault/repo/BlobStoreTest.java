@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,9 +104,7 @@ class BlobStoreTest {
             assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content)),
                     again.sha256());
         }
-        try (var s = Files.list(repo.tmpDir())) {
-            assertEquals(0, s.count(), "nothing left in .data/tmp");
-        }
+        assertEquals(List.of(), Fixtures.files(repo.tmpDir()), "nothing left in .data/tmp");
     }
 
     @Test
@@ -121,9 +120,7 @@ class BlobStoreTest {
         BlobStore.Put again = blobs.put(bytes("hello\n"), T1);
         assertEquals(BlobStore.Outcome.EXISTED, again.outcome());
         assertEquals(Fixtures.hash("SHA-256", p), again.sha256(), "a duplicate is told from a collision by it");
-        try (var s = Files.list(repo.tmpDir())) {
-            assertEquals(0, s.count(), "no temp file is left behind");
-        }
+        assertEquals(List.of(), Fixtures.files(repo.tmpDir()), "no temp file is left behind");
     }
 
     @Test
