@@ -368,8 +368,9 @@ public final class BlobStore {
                 size = first;
                 if (first == buf.length) {
                     // perhaps more than the buffer holds: the rest streams through a file
-                    tmp = newTemp("put-");
-                    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    Temp t = newTemp("put-");
+                    tmp = t.path();
+                    try (FileChannel out = t.out()) {
                         writeFully(out, buf, first);
                         int n;
                         while ((n = in.read(buf)) > 0) {
@@ -386,7 +387,7 @@ public final class BlobStore {
             }
             // SHA-256 tells a duplicate from a SHA-1 collision: needed only when that SHA-1 is stored
             String sha256 = null;
-            BasicFileAttributes there = attributes(id);
+            BasicFileAttributes there = absent(id) ? null : attributes(id);
             if (there != null) {
                 sha256 = tmp == null ? sha256Of(buf, first) : sha256Of(tmp);
                 Put known = findStored(id, there, size, sha256);
@@ -395,8 +396,9 @@ public final class BlobStore {
                 }
             }
             if (tmp == null) {
-                tmp = newTemp("put-");
-                try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                Temp t = newTemp("put-");
+                tmp = t.path();
+                try (FileChannel out = t.out()) {
                     writeFully(out, buf, first);
                 }
             }
@@ -442,7 +444,7 @@ public final class BlobStore {
 
     /** fdatasync of one file. */
     private static void force(Path file) throws RepositoryWriteException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) { // a staged file is read-only already
             ch.force(false);
         } catch (IOException e) {
             throw new RepositoryWriteException("cannot sync " + file + ": " + dev.linkvault.IoErrors.reason(e), e);
@@ -502,19 +504,46 @@ public final class BlobStore {
         }
     }
 
-    private Path newTemp(String prefix) throws RepositoryWriteException {
+    /** A new file in the calling thread's lane, and the channel that writes it. */
+    private record Temp(Path path, FileChannel out) {}
+
+    /**
+     * A new file in the calling thread's lane, open for writing: one {@code open(O_CREAT|O_EXCL)}
+     * with mode 0444 (the descriptor that creates a file writes it whatever its mode), named by a
+     * counter, where {@code Files.createTempFile} took a random name, a create and a second open.
+     */
+    private Temp newTemp(String prefix) throws RepositoryWriteException {
         Path lane = lane(false);
-        try {
+        for (int attempt = 0; ; attempt++) {
+            Path p = lane.resolve(prefix + tempNumbers.getAndIncrement() + ".tmp");
             try {
-                return Files.createTempFile(lane, prefix, ".tmp");
+                FileChannel out = FileChannel.open(p, CREATE_WRITE, READ_ONLY_AT_CREATION);
+                if (umaskKeepsReadOnly == null) {
+                    umaskKeepsReadOnly = PosixFilePermissions.toString(Files.getPosixFilePermissions(p)).equals(READ_ONLY);
+                }
+                return new Temp(p, out);
+            } catch (FileAlreadyExistsException taken) {
+                if (attempt > 1000) {
+                    throw new RepositoryWriteException("cannot create a file in " + lane + ": every name tried is taken", taken);
+                }
             } catch (NoSuchFileException gone) {
+                if (attempt > 0) {
+                    throw new RepositoryWriteException("cannot create a file in " + lane + ": " + dev.linkvault.IoErrors.reason(gone), gone);
+                }
                 lane = lane(true); // removed by close() or by hand: made again
-                return Files.createTempFile(lane, prefix, ".tmp");
+            } catch (IOException e) {
+                throw new RepositoryWriteException("cannot create a file in " + lane + ": " + dev.linkvault.IoErrors.reason(e), e);
             }
-        } catch (IOException e) {
-            throw new RepositoryWriteException("cannot create a file in " + lane + ": " + dev.linkvault.IoErrors.reason(e), e);
         }
     }
+
+    private static final java.util.Set<StandardOpenOption> CREATE_WRITE =
+            java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    private static final java.nio.file.attribute.FileAttribute<?> READ_ONLY_AT_CREATION =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(READ_ONLY));
+    private final java.util.concurrent.atomic.AtomicLong tempNumbers = new java.util.concurrent.atomic.AtomicLong();
+    /** Whether a file created with mode 0444 has it (no umask bit clears one of its r); null until the first. */
+    private volatile Boolean umaskKeepsReadOnly;
 
     /**
      * The calling thread's folder in {@code .data/tmp}. Files created and removed by many threads in
@@ -544,7 +573,9 @@ public final class BlobStore {
     private final List<Path> lanes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private void seal(Path tmp, Instant mtime) throws IOException {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(READ_ONLY));
+        if (!Boolean.TRUE.equals(umaskKeepsReadOnly)) {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(READ_ONLY));
+        }
         Files.setLastModifiedTime(tmp, FileTime.from(mtime));
     }
 
@@ -574,6 +605,18 @@ public final class BlobStore {
             }
         }
         return null;
+    }
+
+    /**
+     * True when nothing has {@code id}'s name, told by one {@code fstatat} in the open fan-out folder
+     * (no path walked, no exception made: most new blobs of a first snapshot). A name that cannot be
+     * told counts as absent, as {@link #attributes} has it; false without the helper or the folder,
+     * and {@link #attributes} asks. Wrong only if the fan-out folder was replaced during the run:
+     * publishing then meets the stored blob and compares.
+     */
+    private boolean absent(BlobId id) {
+        int fd = fanout(id);
+        return fd >= 0 && dev.linkvault.NativeDir.regularSize(fd, id.name()) == -2;
     }
 
     /**
@@ -772,11 +815,11 @@ public final class BlobStore {
     static final int FEWEST_LINKS_AT_LIMIT = 1000;
 
     private void makeCopy(BlobId id, Path primary, Path copy) throws IOException {
-        Path tmp = newTemp("copy-");
+        Temp t = newTemp("copy-");
+        Path tmp = t.path();
         try {
             MessageDigest sha1 = dev.linkvault.Digests.of("SHA-1");
-            try (InputStream in = Files.newInputStream(primary);
-                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            try (InputStream in = Files.newInputStream(primary); FileChannel out = t.out()) {
                 byte[] buf = new byte[BUFFER];
                 int n;
                 while ((n = in.read(buf)) > 0) {
