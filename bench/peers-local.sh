@@ -25,7 +25,7 @@ for ((r = 0; r < runs; r++)); do
   restic init --repo "$work/restic" >/dev/null
   borg init -e none "$work/borg" >/dev/null 2>&1
   mkdir -p "$work/rsync"
-  sync; cat "$work/src"/*/*/* >/dev/null 2>&1 || true   # the tree in the page cache for everyone
+  settle_deletions "$work/src"   # the last round's files deleted as if long ago, the tree in the page cache for everyone
   add cpa "$(secs cp -a "$work/src" "$work/cp-a")"
   add lv1 "$(secs "$lv" -c "$work/lv.yaml" snapshot --name s1)"
   add restic1 "$(secs restic --repo "$work/restic" backup --compression off "$work/src")"
@@ -73,6 +73,7 @@ section=peers; [ "$n" = 100000 ] || section="peers $n"   # other sizes keep a se
 write_section "$section" "Measured $(date -u +%Y-%m-%d) by bench/peers-local.sh $n on $(nproc) cores (load $(cut -d' ' -f1-3 /proc/loadavg)),
 medians of $runs alternating rounds, each a fresh tree; $(restic version | head -1), $(borg --version), $(rsync --version | head -1 | awk '{print $1, $3}').
 The re-run after 1% changed has no floor of its own (cp -al shown). Each timed run starts after an untimed sync.
+Each round starts after the last round's deletion settled (caches dropped: $caches_dropped; see settle_deletions in bench/lib.sh).
 
 $table
 
