@@ -11,6 +11,8 @@ objects="${1:-5000}"
 rows="${2:-100000}"
 work="${BENCH_DIR:-$here/work}/nextcloud"
 rm -rf "$work"; mkdir -p "$work"
+. "$here/lib.sh"
+settle_deletions "$work"   # linkvault creates a file per new blob, the plain GET none: no penalty from the last run's rm -rf
 (cd "$top" && mvn -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null)
 cp="$top/target/classes:$top/target/test-classes:$(cat "$top/target/bench.classpath")"
 # the native helper, as bin/linkvault names it (digests by libcrypto); built by the compile above where gcc is
@@ -20,8 +22,7 @@ rows_md=$(LC_ALL=C.UTF-8 java -Xmx3g -Dlinkvault.native="$([ -f "$native" ] && e
 rm -rf "$work"
 table=$(printf '%s\n' "| run | size | baseline | linkvault | ratio |" "|---|---|---|---|---|" "$rows_md")
 echo "$table"
-. "$here/lib.sh"
 write_section "nextcloud" "Measured $(date -u +%Y-%m-%d) by bench/nextcloud.sh on $(nproc) cores: S3Proxy on loopback and
-linkvault in one JVM (no JVM start counted), SQLite database, 8 workers, digests $([ -f "$native" ] && echo "by the native helper (libcrypto)" || echo "by the JDK (no native helper)").
+linkvault in one JVM (no JVM start counted), SQLite database, 8 workers, caches dropped before: $caches_dropped, digests $([ -f "$native" ] && echo "by the native helper (libcrypto)" || echo "by the JDK (no native helper)").
 
 $table"
