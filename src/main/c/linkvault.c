@@ -10,7 +10,7 @@
  * A digest's state lives in a Java byte[] (sized by ctxSize()), pinned for the length of a call,
  * so nothing native is allocated and nothing needs freeing.
  */
-#define _GNU_SOURCE /* syncfs */
+#define _GNU_SOURCE /* syncfs, renameat2 */
 #include <jni.h>
 #include <dirent.h>
 #include <limits.h>
@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,7 +30,7 @@
  * each change, and compared by dev.linkvault.Native on loading, so that a library left over from
  * another build is not used (its listing would be misread).
  */
-#define LINKVAULT_ABI 3
+#define LINKVAULT_ABI 4
 
 JNIEXPORT jint JNICALL Java_dev_linkvault_Native_abi(JNIEnv *env, jclass cls) {
     (void) env;
@@ -274,6 +275,18 @@ JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_linkAt(JNIEnv *env, jclass c
         return ENAMETOOLONG;
     }
     return linkat(fd, n, AT_FDCWD, t, 0) == 0 ? 0 : errno;
+}
+
+/* renameat2(2) of the path FROM to NAME in the folder FD, never replacing what has that name
+   (RENAME_NOREPLACE: EEXIST then); 0, or the errno (EINVAL where the filesystem cannot) */
+JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_renameNew(JNIEnv *env, jclass cls, jbyteArray from, jint fd,
+                                                              jbyteArray name) {
+    (void) cls;
+    char f[PATH_MAX], n[NAME_MAX + 1];
+    if (!copy_in(env, from, f, sizeof f) || !copy_in(env, name, n, sizeof n)) {
+        return ENAMETOOLONG;
+    }
+    return renameat2(AT_FDCWD, f, fd, n, RENAME_NOREPLACE) == 0 ? 0 : errno;
 }
 
 /* the size of NAME in the folder FD when it is a regular file (not following a symlink); -1 when

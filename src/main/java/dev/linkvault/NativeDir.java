@@ -103,6 +103,19 @@ public final class NativeDir {
     }
 
     /**
+     * Renames {@code from} to {@code name} in the open folder {@code fd} unless something has that
+     * name ({@code renameat2} with {@code RENAME_NOREPLACE}): 0, or the errno ({@link #EEXIST} when
+     * the name is taken, {@link #EINVAL} where the filesystem cannot do it).
+     */
+    public static int renameNew(Path from, int fd, String name) {
+        return renameNew(from.toString().getBytes(StandardCharsets.UTF_8), fd, name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static final int EEXIST = 17;
+    public static final int EINVAL = 22;
+    public static final int ENOSYS = 38;
+
+    /**
      * The size of {@code name} in the open folder {@code fd} when it is a regular file (a symlink
      * not followed); -1 when it is something else; -2 when that cannot be told (absent, say).
      */
@@ -127,6 +140,8 @@ public final class NativeDir {
     private static native void close(int fd);
 
     private static native int linkAt(int fd, byte[] name, byte[] to);
+
+    private static native int renameNew(byte[] from, int fd, byte[] name);
 
     private static native long regularSize(int fd, byte[] name);
 }

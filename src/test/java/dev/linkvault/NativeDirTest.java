@@ -1,6 +1,7 @@
 package dev.linkvault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -67,5 +68,25 @@ class NativeDirTest {
             NativeDir.closeFd(fd);
         }
         assertEquals(9, NativeDir.syncFilesystem(-1), "EBADF: the caller falls back to sync(1)");
+    }
+
+    @Test
+    void aRenameIntoAnOpenFolderNeverReplacesWhatHasTheName() throws Exception {
+        assumeTrue(Native.loaded(), "no native helper in this run: " + Native.whyNot());
+        Path from = Fixtures.write(dir, "tmp/put-1.tmp", "new content");
+        Path taken = Fixtures.write(dir, "store/taken", "stored content");
+        Fixtures.write(dir, "tmp/put-2.tmp", "a second new content");
+        int fd = NativeDir.open(dir.resolve("store"));
+        try {
+            assertEquals(NativeDir.EEXIST, NativeDir.renameNew(from, fd, "taken"), "a taken name is refused");
+            assertEquals("stored content", Files.readString(taken), "and what has it is untouched");
+            assertEquals("new content", Files.readString(from), "the file to rename stays where it was");
+            assertEquals(0, NativeDir.renameNew(from, fd, "free"));
+            assertEquals("new content", Files.readString(dir.resolve("store/free")));
+            assertFalse(Files.exists(from), "renamed, not linked: nothing is left behind");
+            assertEquals(2, NativeDir.renameNew(dir.resolve("tmp/absent"), fd, "other"), "ENOENT");
+        } finally {
+            NativeDir.closeFd(fd);
+        }
     }
 }

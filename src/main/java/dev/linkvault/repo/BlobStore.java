@@ -23,7 +23,8 @@ import java.util.function.Supplier;
 /**
  * The content-addressed store under {@code .data/sha1}. A blob is written to {@code .data/tmp}
  * while SHA-1 and SHA-256 are computed, made read-only, then published under its name with
- * {@code link(2)}, which never replaces an existing file: a stored blob is never rewritten.
+ * {@code renameat2(RENAME_NOREPLACE)} (through the helper) or {@code link(2)}, neither of which
+ * replaces an existing file: a stored blob is never rewritten.
  */
 public final class BlobStore {
     private static final int BUFFER = 256 * 1024;
@@ -477,12 +478,46 @@ public final class BlobStore {
 
     /** Gives a staged blob, flushed by {@link #flushStaged}, its name (or finds its content stored meanwhile). */
     public Put publishStaged(Staged st) throws IOException {
+        Put moved = moveIntoPlace(st);
+        if (moved != null) {
+            return moved;
+        }
         try {
             return publish(st.tmp(), st.id(), st.size(), st.sha256());
         } finally {
             Files.deleteIfExists(st.tmp());
         }
     }
+
+    /**
+     * Names a staged blob by renaming it into its open fan-out folder, never over anything there
+     * ({@code renameat2(RENAME_NOREPLACE)} through the helper): one call where a link and the
+     * temp file's removal took two path walks each. Null when that cannot be done (no helper, no
+     * fan-out folder yet, a filesystem without it) or the name is taken: {@link #publish} then
+     * links, or compares with what has the name.
+     */
+    private Put moveIntoPlace(Staged st) throws IOException {
+        int fd = renameUnsupported ? -1 : fanout(st.id());
+        if (fd < 0) {
+            return null;
+        }
+        int err = dev.linkvault.NativeDir.renameNew(st.tmp(), fd, st.id().name());
+        if (err != 0) {
+            if (err == dev.linkvault.NativeDir.EINVAL || err == dev.linkvault.NativeDir.ENOSYS) {
+                renameUnsupported = true;
+            }
+            return null;
+        }
+        dirty.add(path(st.id()).getParent());
+        if (st.sha256() != null) {
+            catalog.get().recordBlob(st.id(), st.size(), st.sha256());
+        }
+        return new Put(st.id(), st.size(), st.sha256(),
+                st.id().isCollisionVariant() ? Outcome.COLLISION_INSERTED : Outcome.INSERTED);
+    }
+
+    /** Set once renameat2 with RENAME_NOREPLACE was refused here: links from then on. */
+    private volatile boolean renameUnsupported;
 
     /** Removes a staged blob that will not be published (the run is stopping). */
     public void discard(Staged st) {
