@@ -88,8 +88,16 @@ class BrowserTest {
         browser.get(base + path);
     }
 
+    /**
+     * The text of the page once it has loaded: right after a click that navigates (a form sent, say),
+     * the new document may have no body yet (CI failed once on that).
+     */
     private String page() {
-        return browser.findElement(By.tagName("body")).getText();
+        return new WebDriverWait(browser, Duration.ofSeconds(20))
+                .ignoring(org.openqa.selenium.NoSuchElementException.class)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> "complete".equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript("return document.readyState"))
+                        ? d.findElement(By.tagName("body")).getText() : null);
     }
 
     private void shot(String name) throws IOException {
