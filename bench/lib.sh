@@ -13,7 +13,7 @@ settle_deletions() {
   sync
   if { echo 3 > /proc/sys/vm/drop_caches; } 2>/dev/null; then caches_dropped=yes
   else caches_dropped=no; echo "note: cannot drop the caches (not root): file creation after the last round's deletion is slower" >&2; fi
-  find "$1" -type f -print0 | xargs -0 cat > /dev/null
+  find "$1" -type f -print0 | xargs -0 -r cat > /dev/null   # -r: an empty TREE runs no cat (which would read stdin)
 }
 # add KEY SECONDS: one more figure for KEY in the caller's associative array t (declare -A t).
 add() { t[$1]="${t[$1]:-} $2"; }
