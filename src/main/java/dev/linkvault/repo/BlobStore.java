@@ -478,42 +478,35 @@ public final class BlobStore {
 
     /** Gives a staged blob, flushed by {@link #flushStaged}, its name (or finds its content stored meanwhile). */
     public Put publishStaged(Staged st) throws IOException {
-        Put moved = moveIntoPlace(st);
-        if (moved != null) {
-            return moved;
-        }
         try {
             return publish(st.tmp(), st.id(), st.size(), st.sha256());
-        } finally {
-            Files.deleteIfExists(st.tmp());
+        } catch (IOException | RuntimeException e) {
+            discard(st);
+            throw e;
         }
     }
 
     /**
-     * Names a staged blob by renaming it into its open fan-out folder, never over anything there
-     * ({@code renameat2(RENAME_NOREPLACE)} through the helper): one call where a link and the
-     * temp file's removal took two path walks each. Null when that cannot be done (no helper, no
-     * fan-out folder yet, a filesystem without it) or the name is taken: {@link #publish} then
-     * links, or compares with what has the name.
+     * Renames {@code tmp} to blob {@code id}'s name in its open fan-out folder, never over anything
+     * there ({@code renameat2(RENAME_NOREPLACE)} through the helper): one call where a link and the
+     * temp file's removal took two path walks each. False when that cannot be done (no helper, no
+     * fan-out folder yet, a filesystem without it): the caller links.
+     *
+     * @throws FileAlreadyExistsException when something has the name
      */
-    private Put moveIntoPlace(Staged st) throws IOException {
-        int fd = renameUnsupported ? -1 : fanout(st.id());
+    private boolean renamedInto(Path tmp, BlobId id) throws FileAlreadyExistsException {
+        int fd = renameUnsupported ? -1 : fanout(id);
         if (fd < 0) {
-            return null;
+            return false;
         }
-        int err = dev.linkvault.NativeDir.renameNew(st.tmp(), fd, st.id().name());
-        if (err != 0) {
-            if (err == dev.linkvault.NativeDir.EINVAL || err == dev.linkvault.NativeDir.ENOSYS) {
-                renameUnsupported = true;
-            }
-            return null;
+        int err = dev.linkvault.NativeDir.renameNew(tmp, fd, id.name());
+        if (err == dev.linkvault.NativeDir.EEXIST) {
+            throw new FileAlreadyExistsException(path(id).toString());
         }
-        dirty.add(path(st.id()).getParent());
-        if (st.sha256() != null) {
-            catalog.get().recordBlob(st.id(), st.size(), st.sha256());
+        if (err == dev.linkvault.NativeDir.EINVAL || err == dev.linkvault.NativeDir.ENOSYS) {
+            renameUnsupported = true;
         }
-        return new Put(st.id(), st.size(), st.sha256(),
-                st.id().isCollisionVariant() ? Outcome.COLLISION_INSERTED : Outcome.INSERTED);
+        return err == 0;
     }
 
     /** Set once renameat2 with RENAME_NOREPLACE was refused here: links from then on. */
@@ -597,9 +590,7 @@ public final class BlobStore {
             } catch (IOException e) {
                 throw new RepositoryWriteException("cannot create a folder in " + tmpDir + ": " + dev.linkvault.IoErrors.reason(e), e);
             }
-            if (!lanes.contains(lane)) {
-                lanes.add(lane);
-            }
+            lanes.add(lane);
             this.lane.set(lane);
         }
         return lane;
@@ -607,7 +598,7 @@ public final class BlobStore {
 
     private final java.util.concurrent.atomic.AtomicInteger laneNumbers = new java.util.concurrent.atomic.AtomicInteger();
     private final ThreadLocal<Path> lane = new ThreadLocal<>();
-    private final List<Path> lanes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.Set<Path> lanes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private void seal(Path tmp, Instant mtime) throws IOException {
         if (!Boolean.TRUE.equals(umaskKeepsReadOnly)) {
@@ -730,18 +721,20 @@ public final class BlobStore {
     public static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     /**
-     * Names {@code tmp} as blob {@code id}. {@code sha256} may be null (not computed: no blob of
-     * that SHA-1 was stored); the blob's facts are then recorded when first needed.
+     * Names {@code tmp} as blob {@code id}: renamed there, else linked and then removed; removed too
+     * when its content proves stored already. Left only when this throws. {@code sha256} may be null
+     * (not computed: no blob of that SHA-1 was stored); the blob's facts are then recorded when first needed.
      */
     private Put publish(Path tmp, BlobId id, long size, String sha256) throws IOException {
         Path dst = path(id);
         try {
-            boolean newFolder = !Files.isDirectory(dst.getParent());
-            linkCreatingParent(dst, tmp);
-            dirty.add(dst.getParent());
-            if (newFolder) {
-                dirty.add(sha1Dir);
+            if (!renamedInto(tmp, id)) {
+                if (linkCreatingParent(dst, tmp)) {
+                    dirty.add(sha1Dir);
+                }
+                Files.deleteIfExists(tmp);
             }
+            dirty.add(dst.getParent());
             if (sha256 != null) {
                 catalog.get().recordBlob(id, size, sha256);
             }
@@ -756,6 +749,7 @@ public final class BlobStore {
                 return publish(tmp, id, size, sha256);
             }
             if (there.size() == size && there.sha256().equals(sha256)) {
+                Files.deleteIfExists(tmp);
                 return new Put(id, size, sha256, Outcome.EXISTED);
             }
             if (id.isCollisionVariant()) {
@@ -783,12 +777,15 @@ public final class BlobStore {
         return new Catalog.BlobFacts(h.size(), h.sha256());
     }
 
-    private void linkCreatingParent(Path dst, Path existing) throws IOException {
+    /** Links {@code dst} to {@code existing}, making {@code dst}'s folder on the way: true when it did. */
+    private boolean linkCreatingParent(Path dst, Path existing) throws IOException {
         try {
             Files.createLink(dst, existing);
+            return false;
         } catch (NoSuchFileException e) {
             Files.createDirectories(dst.getParent());
             Files.createLink(dst, existing);
+            return true;
         }
     }
 
