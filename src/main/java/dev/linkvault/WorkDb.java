@@ -16,7 +16,7 @@ public final class WorkDb {
 
     /** Creates {@code file} with {@code schema} run in it; the caller commits and finally {@link #discard}s it. */
     public static Connection open(Path file, String... schema) throws SQLException {
-        Connection db = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new java.util.Properties());
+        Connection db = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, Sqlite.config().toProperties());
         try (Statement s = db.createStatement()) {
             s.execute("PRAGMA journal_mode=OFF");
             s.execute("PRAGMA synchronous=OFF");

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import dev.linkvault.Sqlite;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteOpenMode;
@@ -196,7 +197,7 @@ public final class Catalog implements AutoCloseable {
     }
 
     private static Catalog connect(Path file, boolean fresh, boolean readOnly) throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
+        SQLiteConfig config = Sqlite.config();
         config.setReadOnly(readOnly);
         config.setBusyTimeout(10_000);
         if (readOnly) {

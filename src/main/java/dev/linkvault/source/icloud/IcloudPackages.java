@@ -57,7 +57,7 @@ final class IcloudPackages implements AutoCloseable {
             try {
                 Files.createDirectories(cacheDir);
                 c = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + cacheDir.resolve("packages.db"),
-                        new java.util.Properties());
+                        dev.linkvault.Sqlite.config().toProperties());
                 try (Statement s = c.createStatement()) {
                     s.execute("PRAGMA busy_timeout=5000");
                     s.execute("CREATE TABLE IF NOT EXISTS package(drivewsid TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,"
