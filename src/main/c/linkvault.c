@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /*
@@ -30,7 +31,7 @@
  * each change, and compared by dev.linkvault.Native on loading, so that a library left over from
  * another build is not used (its listing would be misread).
  */
-#define LINKVAULT_ABI 4
+#define LINKVAULT_ABI 5
 
 JNIEXPORT jint JNICALL Java_dev_linkvault_Native_abi(JNIEnv *env, jclass cls) {
     (void) env;
@@ -275,6 +276,62 @@ JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_linkAt(JNIEnv *env, jclass c
         return ENAMETOOLONG;
     }
     return linkat(fd, n, AT_FDCWD, t, 0) == 0 ? 0 : errno;
+}
+
+/*
+ * A new file NAME in the folder FD (O_EXCL, mode MODE) holding the first LEN bytes of DATA, with
+ * the modification time SECONDS.NANOS (the access time left) and, when CHMOD (a umask that clears
+ * bits of MODE), MODE set again: one call, where the JDK opens by whole path, writes through a
+ * channel's native buffer, and opens the file a second time to set its time. 0, or the errno; the
+ * file is removed again when anything after its creation fails.
+ */
+JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_createFile(JNIEnv *env, jclass cls, jint fd, jbyteArray name,
+                                                               jbyteArray data, jint len, jint mode, jboolean chmod,
+                                                               jlong seconds, jint nanos) {
+    (void) cls;
+    char n[NAME_MAX + 1], small[64 * 1024];
+    if (!copy_in(env, name, n, sizeof n)) {
+        return ENAMETOOLONG;
+    }
+    if (len < 0 || len > (*env)->GetArrayLength(env, data)) {
+        return EINVAL;
+    }
+    char *buf = (size_t) len <= sizeof small ? small : malloc((size_t) len);
+    if (buf == NULL) {
+        return ENOMEM;
+    }
+    (*env)->GetByteArrayRegion(env, data, 0, len, (jbyte *) buf);
+    int err = 0;
+    int out = openat(fd, n, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, (mode_t) mode);
+    if (out < 0) {
+        err = errno;
+    } else {
+        for (jint done = 0; done < len && err == 0;) {
+            ssize_t w = write(out, buf + done, (size_t) (len - done));
+            if (w < 0) {
+                err = errno == EINTR ? 0 : errno;
+            } else {
+                done += (jint) w;
+            }
+        }
+        struct timespec times[2] = {{0, UTIME_OMIT}, {(time_t) seconds, nanos}};
+        if (err == 0 && chmod && fchmod(out, (mode_t) mode) != 0) {
+            err = errno;
+        }
+        if (err == 0 && futimens(out, times) != 0) {
+            err = errno;
+        }
+        if (close(out) != 0 && err == 0) {
+            err = errno;
+        }
+        if (err != 0) {
+            unlinkat(fd, n, 0);
+        }
+    }
+    if (buf != small) {
+        free(buf);
+    }
+    return err;
 }
 
 /* renameat2(2) of the path FROM to NAME in the folder FD, never replacing what has that name

@@ -92,9 +92,11 @@ public final class NativeDir {
         return fd >= 0 ? fd : -1;
     }
 
-    /** Closes a descriptor {@link #open(Path)} gave. */
+    /** Closes a descriptor {@link #open(Path)} gave (nothing for -1). */
     public static void closeFd(int fd) {
-        close(fd);
+        if (fd >= 0) {
+            close(fd);
+        }
     }
 
     /** {@code link(2)} of {@code name} in the open folder {@code fd} to {@code to}: 0, or the errno. */
@@ -109,6 +111,17 @@ public final class NativeDir {
      */
     public static int renameNew(Path from, int fd, String name) {
         return renameNew(from.toString().getBytes(StandardCharsets.UTF_8), fd, name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Creates {@code name} in the open folder {@code fd} (never over anything, mode {@code mode})
+     * holding the first {@code length} bytes of {@code data}, with modification time {@code mtime}
+     * (and {@code mode} set once more when {@code chmod}: a umask clears bits of it): one call for an
+     * open, the writes and the time. 0, or the errno (the file then does not exist).
+     */
+    public static int createFile(int fd, String name, byte[] data, int length, int mode, boolean chmod, Instant mtime) {
+        return createFile(fd, name.getBytes(StandardCharsets.UTF_8), data, length, mode, chmod, mtime.getEpochSecond(),
+                mtime.getNano());
     }
 
     public static final int EEXIST = 17;
@@ -142,6 +155,9 @@ public final class NativeDir {
     private static native int linkAt(int fd, byte[] name, byte[] to);
 
     private static native int renameNew(byte[] from, int fd, byte[] name);
+
+    private static native int createFile(int fd, byte[] name, byte[] data, int length, int mode, boolean chmod,
+                                         long seconds, int nanos);
 
     private static native long regularSize(int fd, byte[] name);
 }

@@ -89,4 +89,41 @@ class NativeDirTest {
             NativeDir.closeFd(fd);
         }
     }
+
+    @Test
+    void aFileIsMadeWrittenAndSealedInOneCallOrNotAtAll() throws Exception {
+        assumeTrue(Native.loaded(), "no native helper in this run: " + Native.whyNot());
+        Path taken = Fixtures.write(dir, "lane/taken", "a file already there");
+        byte[] data = "bytes of the blob, and more the call is told to leave out".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.time.Instant mtime = java.time.Instant.parse("2019-05-04T03:02:01.123456789Z");
+        int fd = NativeDir.open(dir.resolve("lane"));
+        try {
+            assertEquals(0, NativeDir.createFile(fd, "put-1.tmp", data, 17, 0444, false, mtime));
+            Path made = dir.resolve("lane/put-1.tmp");
+            assertEquals("bytes of the blob", Files.readString(made), "the first LENGTH bytes, no more");
+            assertEquals("r--r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(made)));
+            assertEquals(mtime, Files.getLastModifiedTime(made).toInstant(), "to the nanosecond");
+            assertEquals(0, NativeDir.createFile(fd, "put-2.tmp", data, data.length, 0444, true, mtime), "chmod again");
+            assertEquals("r--r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(dir.resolve("lane/put-2.tmp"))));
+            assertEquals(NativeDir.EEXIST, NativeDir.createFile(fd, "taken", data, 5, 0444, false, mtime), "never over a file");
+            assertEquals("a file already there", Files.readString(taken), "which is untouched");
+            assertEquals(22, NativeDir.createFile(fd, "put-3.tmp", data, data.length + 1, 0444, false, mtime),
+                    "EINVAL: more bytes than the array holds");
+            assertFalse(Files.exists(dir.resolve("lane/put-3.tmp")), "and no file is made");
+        } finally {
+            NativeDir.closeFd(fd);
+        }
+        Files.delete(taken);
+        Files.delete(dir.resolve("lane/put-1.tmp"));
+        Files.delete(dir.resolve("lane/put-2.tmp"));
+        int gone = NativeDir.open(dir.resolve("lane"));
+        try {
+            Files.delete(dir.resolve("lane"));
+            assertEquals(2, NativeDir.createFile(gone, "put-4.tmp", data, 5, 0444, false, mtime),
+                    "ENOENT in a folder removed meanwhile: the store makes its lane again");
+        } finally {
+            NativeDir.closeFd(gone);
+        }
+    }
 }

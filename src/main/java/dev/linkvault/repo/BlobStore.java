@@ -267,9 +267,11 @@ public final class BlobStore {
 
     /** Closes the fan-out folders opened for this run and removes its empty lanes in {@code .data/tmp}. */
     public void close() {
-        for (Path lane : lanes) {
+        closes.incrementAndGet();
+        for (Lane lane : lanes) {
+            dev.linkvault.NativeDir.closeFd(lane.fd());
             try {
-                Files.deleteIfExists(lane);
+                Files.deleteIfExists(lane.path());
             } catch (IOException e) {
                 // not empty (a staged blob a failed run did not publish): the next writer clears it
             }
@@ -397,13 +399,18 @@ public final class BlobStore {
                 }
             }
             if (tmp == null) {
-                Temp t = newTemp("put-");
-                tmp = t.path();
-                try (FileChannel out = t.out()) {
-                    writeFully(out, buf, first);
+                tmp = sealedInOneCall(buf, first, mtime);
+                if (tmp == null) {
+                    Temp t = newTemp("put-");
+                    tmp = t.path();
+                    try (FileChannel out = t.out()) {
+                        writeFully(out, buf, first);
+                    }
+                    seal(tmp, mtime);
                 }
+            } else {
+                seal(tmp, mtime);
             }
-            seal(tmp, mtime);
             keep = true;
             return new Written(null, new Staged(tmp, id, size, sha256));
         } finally {
@@ -536,12 +543,33 @@ public final class BlobStore {
     private record Temp(Path path, FileChannel out) {}
 
     /**
+     * A new file in the calling thread's lane holding the first {@code n} bytes of {@code buf},
+     * sealed as {@link #seal} does, made by one call of the native helper relative to the open lane:
+     * the JDK's way walks the whole path twice (the create, and an open to set the time) and copies
+     * through a channel's buffer. Null where that cannot be done (no helper; the run's first file,
+     * whose mode tells what the umask does; any failure): the JDK's way then does it, or says why.
+     */
+    private Path sealedInOneCall(byte[] buf, int n, Instant mtime) throws RepositoryWriteException {
+        Boolean keepsReadOnly = umaskKeepsReadOnly;
+        if (keepsReadOnly == null) {
+            return null;
+        }
+        Lane lane = lane(false);
+        if (lane.fd() < 0) {
+            return null;
+        }
+        String name = "put-" + tempNumbers.getAndIncrement() + ".tmp";
+        int err = dev.linkvault.NativeDir.createFile(lane.fd(), name, buf, n, 0444, !keepsReadOnly, mtime);
+        return err == 0 ? lane.path().resolve(name) : null;
+    }
+
+    /**
      * A new file in the calling thread's lane, open for writing: one {@code open(O_CREAT|O_EXCL)}
      * with mode 0444 (the descriptor that creates a file writes it whatever its mode), named by a
      * counter, where {@code Files.createTempFile} took a random name, a create and a second open.
      */
     private Temp newTemp(String prefix) throws RepositoryWriteException {
-        Path lane = lane(false);
+        Path lane = lane(false).path();
         for (int attempt = 0; ; attempt++) {
             Path p = lane.resolve(prefix + tempNumbers.getAndIncrement() + ".tmp");
             try {
@@ -558,7 +586,7 @@ public final class BlobStore {
                 if (attempt > 0) {
                     throw new RepositoryWriteException("cannot create a file in " + lane + ": " + dev.linkvault.IoErrors.reason(gone), gone);
                 }
-                lane = lane(true); // removed by close() or by hand: made again
+                lane = lane(true).path(); // removed by close() or by hand: made again
             } catch (IOException e) {
                 throw new RepositoryWriteException("cannot create a file in " + lane + ": " + dev.linkvault.IoErrors.reason(e), e);
             }
@@ -581,24 +609,41 @@ public final class BlobStore {
      * was measured. Empty lanes go at {@link #close}; a run that stopped short leaves them to the
      * next writer's clearing of {@code .data/tmp}.
      */
-    private Path lane(boolean again) throws RepositoryWriteException {
-        Path lane = this.lane.get();
+    private Lane lane(boolean again) throws RepositoryWriteException {
+        Lane lane = this.lane.get();
+        if (lane != null && lane.closedBefore() != closes.get()) {
+            lane = null; // its descriptor was closed by close(): its number may name another file now
+        }
         if (lane == null || again) {
-            lane = lane != null ? lane : tmpDir.resolve("lane-" + dev.linkvault.Pid.current() + "-" + laneNumbers.getAndIncrement());
+            Path path = lane != null ? lane.path()
+                    : tmpDir.resolve("lane-" + dev.linkvault.Pid.current() + "-" + laneNumbers.getAndIncrement());
             try {
-                Files.createDirectories(lane);
+                Files.createDirectories(path);
             } catch (IOException e) {
                 throw new RepositoryWriteException("cannot create a folder in " + tmpDir + ": " + dev.linkvault.IoErrors.reason(e), e);
             }
+            if (lane != null) {
+                lanes.remove(lane);
+                dev.linkvault.NativeDir.closeFd(lane.fd());
+            }
+            lane = new Lane(path, dev.linkvault.NativeDir.open(path), closes.get());
             lanes.add(lane);
             this.lane.set(lane);
         }
         return lane;
     }
 
+    /**
+     * A thread's folder in {@code .data/tmp}, its descriptor through the native helper (-1 without),
+     * and how many times {@link #close} had run when it was opened.
+     */
+    private record Lane(Path path, int fd, int closedBefore) {}
+
+    private final java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
+
     private final java.util.concurrent.atomic.AtomicInteger laneNumbers = new java.util.concurrent.atomic.AtomicInteger();
-    private final ThreadLocal<Path> lane = new ThreadLocal<>();
-    private final java.util.Set<Path> lanes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<Lane> lane = new ThreadLocal<>();
+    private final java.util.Set<Lane> lanes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private void seal(Path tmp, Instant mtime) throws IOException {
         if (!Boolean.TRUE.equals(umaskKeepsReadOnly)) {

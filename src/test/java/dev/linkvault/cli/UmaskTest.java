@@ -10,16 +10,21 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A snapshot run under a umask that clears read bits (a cron job's 0277, say) still stores blobs mode 0444. */
+/**
+ * A snapshot run under a umask that clears read bits (a cron job's 0277, say) still stores blobs mode 0444,
+ * with the native helper (which makes a small blob in one call) and without it (the JDK's way).
+ */
 class UmaskTest {
     @TempDir
     Path dir;
 
-    @Test
-    void blobsAreReadableByAllWhateverTheUmaskOfTheRun() throws Exception {
+    @ParameterizedTest(name = "native helper {0}")
+    @ValueSource(booleans = {true, false})
+    void blobsAreReadableByAllWhateverTheUmaskOfTheRun(boolean withHelper) throws Exception {
         Path src = dir.resolve("src");
         for (int i = 0; i < 40; i++) {
             Fixtures.write(src, "d" + (i % 3) + "/f" + i + ".txt", "content " + i + " ".repeat(i * 7000));
@@ -29,7 +34,8 @@ class UmaskTest {
         Files.writeString(config, "repository: " + vault + "\nsources:\n  - {type: local, name: docs, path: " + src + "}\n");
         assertEquals(0, Cli.run("init", vault.toString()).code());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cmd = "umask 0277 && exec '" + java + "' -Xmx128m -cp '" + System.getProperty("java.class.path") + "' "
+        String cmd = "umask 0277 && exec '" + java + "' -Xmx128m -D" + dev.linkvault.Native.PROPERTY + "='"
+                + (withHelper ? System.getProperty(dev.linkvault.Native.PROPERTY, "off") : "off") + "' -cp '" + System.getProperty("java.class.path") + "' "
                 + Main.class.getName() + " -c '" + config + "' snapshot -q --name s1";
         ProcessBuilder pb = new ProcessBuilder("sh", "-c", cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("child.out").toFile());
