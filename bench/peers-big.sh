@@ -18,7 +18,7 @@ for c in restic borg rsync; do command -v $c >/dev/null || { echo "no $c: run be
 . "$here/lib.sh"
 declare -A t
 export RESTIC_PASSWORD=bench BORG_PASSPHRASE="" BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
-jdk="-Xms32m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlinkvault.native=off"
+jdk="-Xms64m -Xmn40m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlinkvault.native=off"
 rm -rf "$work"; mkdir -p "$work/src"
 for ((i = 0; i < files; i++)); do head -c $((mib << 20)) /dev/urandom > "$work/src/video-$i.bin"; done
 printf 'repository: %s\nsources:\n  - {type: local, name: src, path: %s}\n' "$work/lv" "$work/src" > "$work/lv.yaml"

@@ -20,7 +20,7 @@ printf 'repository: %s\nsources:\n  - {type: local, name: docs, path: %s}\n' "$w
 for s in s1 s2 s3; do "$lv" -c "$work/lv.yaml" snapshot -q --name $s >/dev/null 2>&1; done
 c="$lv -c $work/lv.yaml"
 hyperfine -N -w 3 -r "$runs" --export-json "$work/t.json" \
-  -n floor "java -XX:-UsePerfData -Xms32m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -version" \
+  -n floor "java -XX:-UsePerfData -Xms64m -Xmn40m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -version" \
   -n version "$lv --version" \
   -n snapshots "$c snapshots" \
   -n ls "$c ls s3:docs/a" \
