@@ -24,9 +24,9 @@ python3 "$here/gen-mycloud.py" "$work/disk" "$n"
 db="$work/disk/restsdk/data/db/index.db"; files="$work/disk/restsdk/data/files"
 printf 'repository: %s\nsources:\n  - {type: mycloud, name: mycloud, index-db: %s, files: %s}\n' \
   "$work/lv" "$db" "$files" > "$work/lv.yaml"
-sync; cat "$files"/*/* >/dev/null 2>&1 || true   # the contents in the page cache for both
 for ((r = 0; r < runs; r++)); do
-  rm -rf "$work/lv" "$work/out-lv" "$work/farm" "$work/out-farm"; sync
+  rm -rf "$work/lv" "$work/out-lv" "$work/farm" "$work/out-farm"
+  settle_deletions "$files"   # the last round's trees deleted as if long ago, the contents in the page cache for both
   add farm "$(secs python3 "$here/mycloud-farm.py" "$db" "$files" "$work/farm")"
   add rsync "$(secs rsync -aL --checksum "$work/farm/" "$work/out-farm/")"
   "$lv" init "$work/lv" >/dev/null

@@ -10,6 +10,7 @@ top="$here/.."
 work="${BENCH_DIR:-$here/work}"
 [ -f "$top/target/linkvault.jar" ] || (cd "$top" && mvn -q -DskipTests package)
 lv="$top/bin/linkvault"
+. "$here/lib.sh"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
 # lvrun ARGS: prints "seconds peak-RSS-KiB" of one linkvault run.
@@ -25,6 +26,7 @@ rows=()
 for n in "${sizes[@]}"; do
   rm -rf "$work"; mkdir -p "$work"
   python3 "$here/gen-mycloud.py" "$work/disk" "$n"
+  settle_deletions "$work/disk/restsdk/data/files"   # the last size's files deleted as if long ago
   printf 'repository: %s\nsources:\n  - {type: mycloud, name: mycloud, index-db: %s, files: %s}\n' \
     "$work/vault" "$work/disk/restsdk/data/db/index.db" "$work/disk/restsdk/data/files" > "$work/vault.yaml"
   read -r pre pre_rss < <(lvrun -c "$work/vault.yaml" preflight)
@@ -40,7 +42,6 @@ table=$(printf '%s\n' \
   "|---|---|---|---|---|" \
   "${rows[@]}")
 echo "$table"
-. "$here/lib.sh"
 write_section "mycloud" "Measured $(date -u +%Y-%m-%d) by bench/mycloud.sh on $(nproc) cores: generated dumps (bench/gen-mycloud.py:
 two users, a Trash left out, folders of about 40 entries, small contents drawn from 2,000 distinct ones).
 Wall seconds of a whole run in a fresh JVM (startup included), rows of index.db per second, peak RSS.

@@ -34,9 +34,7 @@ sources:
     name: src
     path: $work/src
 YAML
-  sync
-  cpa=$(secs cp -a "$work/src" "$work/cp-a")        # also warms the page cache for everyone after
-  rm -rf "$work/cp-a"; sync
+  settle_deletions "$work/src"   # the last size's tree deleted as if long ago, this one in the page cache for all
   cpa=$(secs cp -a "$work/src" "$work/cp-a")
   cpal=$(secs cp -al "$work/cp-a" "$work/cp-al")
   "$lv" init "$work/vault" >/dev/null
