@@ -310,6 +310,8 @@ JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_createFile(JNIEnv *env, jcla
             ssize_t w = write(out, buf + done, (size_t) (len - done));
             if (w < 0) {
                 err = errno == EINTR ? 0 : errno;
+            } else if (w == 0) {
+                err = EIO; /* no progress: never loop on it */
             } else {
                 done += (jint) w;
             }
