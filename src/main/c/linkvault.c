@@ -31,7 +31,7 @@
  * each change, and compared by dev.linkvault.Native on loading, so that a library left over from
  * another build is not used (its listing would be misread).
  */
-#define LINKVAULT_ABI 5
+#define LINKVAULT_ABI 6
 
 JNIEXPORT jint JNICALL Java_dev_linkvault_Native_abi(JNIEnv *env, jclass cls) {
     (void) env;
@@ -358,6 +358,69 @@ JNIEXPORT jlong JNICALL Java_dev_linkvault_NativeDir_regularSize(JNIEnv *env, jc
         return -2;
     }
     return S_ISREG(st.st_mode) ? (jlong) st.st_size : -1;
+}
+
+/*
+ * The regular file PATH (never through a symlink) read into DATA[OFF, OFF + LEN) in one call, and
+ * its attributes after the read from fstat of the same descriptor: the bytes read are then known
+ * to be the content of the file those attributes describe (a re-check by path would stat a name,
+ * which may by then be another file). Where the JDK opens a channel, reads through its native
+ * buffer until a read returns nothing, and stats the whole path again.
+ * Returns how many bytes were read, or -errno; NOT_REGULAR when what has that name is not a regular
+ * file (opened without blocking, so a named pipe put there does not hang the run). STAT gets
+ * size, mtime s, mtime ns, ctime s, ctime ns, ino, and 1 at [6] when the file's end was reached
+ * (else the file holds more than LEN bytes: LEN were read, the caller reads on).
+ */
+#define NOT_REGULAR (-100000)
+
+JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_readFile(JNIEnv *env, jclass cls, jbyteArray path,
+                                                             jbyteArray data, jint off, jint len, jlongArray stat) {
+    (void) cls;
+    char p[PATH_MAX], chunk[64 * 1024];
+    if (!copy_in(env, path, p, sizeof p)) {
+        return -ENAMETOOLONG;
+    }
+    if (off < 0 || len < 0 || off > (*env)->GetArrayLength(env, data) - len || (*env)->GetArrayLength(env, stat) < 7) {
+        return -EINVAL;
+    }
+    int fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        return -errno;
+    }
+    int err = 0, end = 0;
+    jint done = 0;
+    while (done < len) {
+        size_t want = (size_t) (len - done) < sizeof chunk ? (size_t) (len - done) : sizeof chunk;
+        ssize_t r = read(fd, chunk, want);
+        if (r < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            err = errno;
+            break;
+        }
+        if (r == 0) {
+            end = 1;
+            break;
+        }
+        (*env)->SetByteArrayRegion(env, data, off + done, (jsize) r, (jbyte *) chunk);
+        done += (jint) r;
+    }
+    struct stat st;
+    if (err == 0 && fstat(fd, &st) != 0) {
+        err = errno;
+    }
+    close(fd);
+    if (err != 0) {
+        return err == EAGAIN ? NOT_REGULAR : -err;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return NOT_REGULAR;
+    }
+    jlong out[7] = {(jlong) st.st_size, (jlong) st.st_mtim.tv_sec, (jlong) st.st_mtim.tv_nsec,
+                    (jlong) st.st_ctim.tv_sec, (jlong) st.st_ctim.tv_nsec, (jlong) st.st_ino, end};
+    (*env)->SetLongArrayRegion(env, stat, 0, 7, out);
+    return done;
 }
 
 /* syncfs(2) of the filesystem that holds the open folder FD: 0, or the errno */

@@ -124,6 +124,19 @@ public final class NativeDir {
                 mtime.getNano());
     }
 
+    /**
+     * Reads the regular file {@code path} (never through a symlink) into {@code data[off, off + len)} in
+     * one call, and takes its attributes after the read from the same open file: size, mtime
+     * seconds, mtime nanoseconds, ctime seconds, ctime nanoseconds, inode, and 1 at [6] when the end
+     * was reached (else it holds more than {@code len} bytes), into {@code stat} (7 longs). How many
+     * bytes were read; {@link #NOT_REGULAR} when the name is not a regular file; else a negated errno
+     * (ask the JDK then, which says why).
+     */
+    public static int readFile(Path path, byte[] data, int off, int len, long[] stat) {
+        return readFile(path.toString().getBytes(StandardCharsets.UTF_8), data, off, len, stat);
+    }
+
+    public static final int NOT_REGULAR = -100000;
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
     public static final int ENOSYS = 38;
@@ -160,4 +173,6 @@ public final class NativeDir {
                                          long seconds, int nanos);
 
     private static native long regularSize(int fd, byte[] name);
+
+    private static native int readFile(byte[] path, byte[] data, int off, int len, long[] stat);
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -125,5 +126,27 @@ class NativeDirTest {
         } finally {
             NativeDir.closeFd(gone);
         }
+    }
+
+    @Test
+    void aFileIsReadInOneCallWithItsAttributesFromTheSameOpenFile() throws Exception {
+        assumeTrue(Native.loaded(), "no native helper in this run: " + Native.whyNot());
+        Path file = Fixtures.write(dir, "file.txt", "twelve bytes", java.time.Instant.parse("2019-05-04T03:02:01.123456789Z"));
+        byte[] b = new byte[40];
+        long[] st = new long[7];
+        assertEquals(12, NativeDir.readFile(file, b, 3, 20, st));
+        assertEquals("twelve bytes", new String(b, 3, 12, java.nio.charset.StandardCharsets.UTF_8), "at the offset");
+        Map<String, Object> a = Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,ino", LinkOption.NOFOLLOW_LINKS);
+        java.time.Instant m = ((FileTime) a.get("lastModifiedTime")).toInstant();
+        java.time.Instant c = ((FileTime) a.get("ctime")).toInstant();
+        assertEquals(List.of(a.get("size"), m.getEpochSecond(), (long) m.getNano(), c.getEpochSecond(), (long) c.getNano(),
+                a.get("ino"), 1L), java.util.Arrays.stream(st).boxed().toList(), "the JDK's attributes, and the end reached");
+        long[] part = new long[7];
+        assertEquals(5, NativeDir.readFile(file, b, 0, 5, part), "no more than asked for");
+        assertEquals(0, part[6], "and the end not reached: the caller reads on");
+        assertEquals(-2, NativeDir.readFile(dir.resolve("missing"), b, 0, 5, part), "ENOENT");
+        Files.createSymbolicLink(dir.resolve("link"), file);
+        assertEquals(-40, NativeDir.readFile(dir.resolve("link"), b, 0, 5, part), "ELOOP: a symlink is not followed");
+        assertEquals(-22, NativeDir.readFile(file, b, 30, 20, part), "EINVAL: past the array's end");
     }
 }

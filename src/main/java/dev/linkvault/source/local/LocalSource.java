@@ -133,10 +133,12 @@ public final class LocalSource implements Source {
     }
 
     private static String fingerprint(Attrs a) {
-        Instant m = a.mtime();
-        Instant c = a.ctime();
-        return a.size() + ":" + m.getEpochSecond() + "." + m.getNano() + ":" + c.getEpochSecond() + "."
-                + c.getNano() + ":" + a.ino();
+        return fingerprint(a.size(), a.mtime(), a.ctime(), a.ino());
+    }
+
+    private static String fingerprint(long size, Instant m, Instant c, long ino) {
+        return size + ":" + m.getEpochSecond() + "." + m.getNano() + ":" + c.getEpochSecond() + "."
+                + c.getNano() + ":" + ino;
     }
 
     /** One traversal; holds the directories whose entry waits for a first kept child. */
@@ -254,6 +256,5 @@ public final class LocalSource implements Source {
         };
     }
 
-    private static final DiskFile.Fingerprinter FINGERPRINT =
-            p -> fingerprint(Attrs.read(p, LinkOption.NOFOLLOW_LINKS));
+    private static final DiskFile.Fingerprinter FINGERPRINT = s -> fingerprint(s.size(), s.mtime(), s.ctime(), s.ino());
 }

@@ -356,12 +356,16 @@ public final class MycloudSource implements Source {
     }
 
     static String fingerprint(BasicFileAttributes a) {
-        return a.size() + ":" + a.lastModifiedTime().toMillis();
+        return fingerprint(a.size(), a.lastModifiedTime().toInstant());
+    }
+
+    /** Through an Instant both ways: FileTime's own millis round toward zero before 1970, an Instant's down. */
+    private static String fingerprint(long size, java.time.Instant mtime) {
+        return size + ":" + mtime.toEpochMilli();
     }
 
     /** A file of the dump does not change (the device is dead), but one that does is noticed. */
-    private static final DiskFile.Fingerprinter FINGERPRINT =
-            p -> fingerprint(Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+    private static final DiskFile.Fingerprinter FINGERPRINT = s -> fingerprint(s.size(), s.mtime());
 
     /** Which shard folders ({@code files/<c>}) exist; a few dozen at most. */
     private final java.util.concurrent.ConcurrentHashMap<Path, Boolean> shards = new java.util.concurrent.ConcurrentHashMap<>();
