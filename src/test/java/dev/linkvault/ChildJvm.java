@@ -1,5 +1,6 @@
 package dev.linkvault;
 
+import dev.linkvault.repo.Repository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,28 @@ import java.util.concurrent.TimeUnit;
 /** Runs a main class of the test classpath in a JVM of its own, with the environment given. */
 public final class ChildJvm {
     private ChildJvm() {}
+
+    private static Path sqliteLib;
+
+    /**
+     * {@code -Dorg.sqlite.tmpdir=} a folder of this test JVM's, removed when it ends: where a child
+     * unpacks SQLite's native library. A child killed with SIGKILL (CrashTest) cannot remove its copy,
+     * which in {@code /tmp} would stay there, 1 MB a child.
+     */
+    public static synchronized String sqliteTmpdir() throws IOException {
+        if (sqliteLib == null) {
+            Path made = Files.createTempDirectory("linkvault-test-sqlite-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    Repository.deleteTree(made);
+                } catch (IOException e) {
+                    System.err.println("cannot remove " + made + ": " + e.getMessage());
+                }
+            }));
+            sqliteLib = made;
+        }
+        return "-Dorg.sqlite.tmpdir=" + sqliteLib;
+    }
 
     /** What a child printed and how it ended. */
     public record Run(int code, String out, String err) {
@@ -69,7 +92,9 @@ public final class ChildJvm {
         List<String> cmd = new ArrayList<>(List.of(wrapper));
         String classpath = wrapper.length == 0 ? System.getProperty("java.class.path") : readableClasspath(dir);
         cmd.addAll(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1"));
-        if (wrapper.length > 0) {
+        if (wrapper.length == 0) {
+            cmd.add(sqliteTmpdir());
+        } else {
             // a temporary folder of its own, where it may write (SQLite's native library goes there)
             Path tmp = Files.createDirectories(dir.resolve("child-tmp"));
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));

@@ -62,7 +62,7 @@ class CrashTest {
     /** Starts `linkvault -c CONFIG snapshot --name s1` in a JVM of its own, one worker so it is not over too soon. */
     private Process child(String... jvm) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", dev.linkvault.ChildJvm.sqliteTmpdir()));
         cmd.addAll(List.of(jvm));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "-c", config.toString(), "snapshot", "--name", "s1", "--workers", "1"));

@@ -34,7 +34,7 @@ class UmaskTest {
         Files.writeString(config, "repository: " + vault + "\nsources:\n  - {type: local, name: docs, path: " + src + "}\n");
         assertEquals(0, Cli.run("init", vault.toString()).code());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cmd = "umask 0277 && exec '" + java + "' -Xmx128m -D" + dev.linkvault.Native.PROPERTY + "='"
+        String cmd = "umask 0277 && exec '" + java + "' -Xmx128m " + dev.linkvault.ChildJvm.sqliteTmpdir() + " -D" + dev.linkvault.Native.PROPERTY + "='"
                 + (withHelper ? System.getProperty(dev.linkvault.Native.PROPERTY, "off") : "off") + "' -cp '" + System.getProperty("java.class.path") + "' "
                 + Main.class.getName() + " -c '" + config + "' snapshot -q --name s1";
         ProcessBuilder pb = new ProcessBuilder("sh", "-c", cmd).redirectErrorStream(true)
