@@ -41,6 +41,7 @@ public final class NextcloudBench {
         Path work = Path.of(args[0]);
         int objects = Integer.parseInt(args[1]);
         int rows = Integer.parseInt(args[2]);
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         int workers = 8;
         S3Proxy server = S3Proxy.builder().blobStore(new TransientNio2BlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "bench", "bench-secret").build();
@@ -54,17 +55,36 @@ public final class NextcloudBench {
             String direct = "http://127.0.0.1:" + server.getPort();
             String counted = "http://127.0.0.1:" + wire.port();
 
-            // (1) first snapshot vs plain parallel GETs
+            // (1) first snapshot vs plain parallel GETs, alternating, ROUNDS of each (medians): each
+            // snapshot into a vault of its own, none deleted before the end (file creation right after
+            // a large deletion is slower on ext4 without a journal: bench/lib.sh, settle_deletions)
             long bytes = fill(work, direct, "mixed", objects, true);
             S3Client s3 = S3Clients.create(s3(work, direct, "mixed"), workers);
-            long t0 = System.nanoTime();
-            plainGets(s3, "mixed", objects, workers);
-            double get = (System.nanoTime() - t0) / 1e9;
-            t0 = System.nanoTime();
-            snapshot(work.resolve("vault-mixed"), work, direct, "mixed", workers, "first"); // as the baseline: no proxy
-            double first = (System.nanoTime() - t0) / 1e9;
+            List<Double> gets = new ArrayList<>();
+            List<Double> toFiles = new ArrayList<>();
+            List<Double> firsts = new ArrayList<>();
+            long t0;
+            for (int round = 0; round < rounds; round++) {
+                t0 = System.nanoTime();
+                plainGets(s3, "mixed", objects, workers, null);
+                gets.add((System.nanoTime() - t0) / 1e9);
+                Path files = Files.createDirectories(work.resolve("files-" + round));
+                t0 = System.nanoTime();
+                plainGets(s3, "mixed", objects, workers, files);
+                toFiles.add((System.nanoTime() - t0) / 1e9);
+                t0 = System.nanoTime();
+                snapshot(work.resolve("vault-mixed-" + round), work, direct, "mixed", workers, "first"); // as the baseline: no proxy
+                firsts.add((System.nanoTime() - t0) / 1e9);
+            }
+            double get = median(gets);
+            double toFile = median(toFiles);
+            double first = median(firsts);
             System.out.printf(Locale.ROOT, "| first snapshot | %d objects, %.0f MB | plain parallel GET %.1f s | linkvault %.1f s"
                     + " | %.2f (goal >= 0.7) |%n", objects, bytes / 1e6, get, first, get / first);
+            System.out.printf(Locale.ROOT, "| first snapshot | the same | parallel GET into a file each (no hash, no sync) %.1f s"
+                    + " | linkvault %.1f s | %.2f |%n", toFile, first, toFile / first);
+            System.err.printf(Locale.ROOT, "rounds: GET %s; GET into files %s; snapshot %s%n", seconds(gets), seconds(toFiles),
+                    seconds(firsts));
 
             // (2) unchanged re-run of many rows
             fill(work, direct, "rows", rows, false);
@@ -88,6 +108,16 @@ public final class NextcloudBench {
         } finally {
             server.stop();
         }
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> sorted = new ArrayList<>(xs);
+        java.util.Collections.sort(sorted);
+        return sorted.get((sorted.size() - 1) / 2);
+    }
+
+    private static String seconds(List<Double> xs) {
+        return String.join(" ", xs.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList());
     }
 
     private static SourceConfig.S3 s3(Path work, String endpoint, String bucket) {
@@ -139,7 +169,8 @@ public final class NextcloudBench {
         return total;
     }
 
-    private static void plainGets(S3Client s3, String bucket, int n, int workers) throws Exception {
+    /** GETs every object on {@code workers} threads: into nothing, or with {@code into} each into a file of its own there. */
+    private static void plainGets(S3Client s3, String bucket, int n, int workers, Path into) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         List<Future<?>> gets = new ArrayList<>();
         // fileids: 1 root, then one per folder, then the files, in the order fill() made them
@@ -148,7 +179,11 @@ public final class NextcloudBench {
             long key = id;
             gets.add(pool.submit(() -> {
                 try (InputStream in = s3.getObject(g -> g.bucket(bucket).key("urn:oid:" + key))) {
-                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                    if (into == null) {
+                        in.transferTo(java.io.OutputStream.nullOutputStream());
+                    } else {
+                        Files.copy(in, into.resolve(Long.toString(key)));
+                    }
                 }
                 return null;
             }));
