@@ -31,7 +31,7 @@
  * each change, and compared by dev.linkvault.Native on loading, so that a library left over from
  * another build is not used (its listing would be misread).
  */
-#define LINKVAULT_ABI 6
+#define LINKVAULT_ABI 7
 
 JNIEXPORT jint JNICALL Java_dev_linkvault_Native_abi(JNIEnv *env, jclass cls) {
     (void) env;
@@ -156,10 +156,45 @@ static char *path_of(JNIEnv *env, jbyteArray path) {
  * int32 name length, int32 mode (0: its fstatat failed), int32 mtime ns, int32 ctime ns,
  * int64 ino, dev, size, mtime s, ctime s, link count, then the name's bytes. NULL when the folder cannot be
  * opened or read: the caller then lists it the JDK's way, which reports the error.
+ *
+ * MAX_LINKS >= 0 (gc of a store without ETag aliases, where a blob with more links is in use and stays):
+ * a regular file whose name is a plain blob name (38 characters, no '.') and that has more links than that is
+ * left out and counted in DROPPED[0], unless some name of the folder has a '.' (an overflow copy: a blob
+ * is then decided with its copies, so all of them are listed).
  */
 #define HEADER (4 * 4 + 6 * 8)
+#define BLOB_NAME 38
 
-JNIEXPORT jbyteArray JNICALL Java_dev_linkvault_NativeDir_list(JNIEnv *env, jclass cls, jbyteArray path) {
+/* leaves out of the packed listing BUF (LEN bytes) the entries MAX_LINKS says to; the new length */
+static size_t drop_used(unsigned char *buf, size_t len, int64_t max_links, int64_t *dropped) {
+    for (size_t at = 0; at < len;) {
+        int32_t nlen;
+        memcpy(&nlen, buf + at, sizeof nlen);
+        if (memchr(buf + at + HEADER, '.', (size_t) nlen) != NULL) {
+            return len;
+        }
+        at += HEADER + (size_t) nlen;
+    }
+    size_t out = 0;
+    for (size_t at = 0; at < len;) {
+        int32_t ints[4];
+        int64_t longs[6];
+        memcpy(ints, buf + at, sizeof ints);
+        memcpy(longs, buf + at + sizeof ints, sizeof longs);
+        size_t size = HEADER + (size_t) ints[0];
+        if (S_ISREG((mode_t) ints[1]) && ints[0] == BLOB_NAME && longs[5] > max_links) {
+            (*dropped)++;
+        } else {
+            memmove(buf + out, buf + at, size);
+            out += size;
+        }
+        at += size;
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_linkvault_NativeDir_list(JNIEnv *env, jclass cls, jbyteArray path,
+                                                               jint max_links, jlongArray dropped) {
     (void) cls;
     char *p = path_of(env, path);
     if (p == NULL) {
@@ -221,6 +256,12 @@ JNIEXPORT jbyteArray JNICALL Java_dev_linkvault_NativeDir_list(JNIEnv *env, jcla
     }
     closedir(d);
     jbyteArray out = NULL;
+    if (!failed && max_links >= 0 && dropped != NULL) {
+        int64_t n = 0;
+        len = drop_used(buf, len, max_links, &n);
+        jlong j = (jlong) n;
+        (*env)->SetLongArrayRegion(env, dropped, 0, 1, &j);
+    }
     if (!failed) {
         out = (*env)->NewByteArray(env, (jsize) len);
         if (out != NULL) {

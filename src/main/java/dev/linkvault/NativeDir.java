@@ -33,10 +33,20 @@ public final class NativeDir {
     /** The entries of {@code dir} (not {@code .} and {@code ..}), in no order; null when the helper is not
      * loaded or the folder cannot be read this way (list it the JDK's way then, which reports why). */
     public static List<Child> list(Path dir) {
+        return list(dir, -1, null);
+    }
+
+    /**
+     * As {@link #list(Path)}, leaving out, when {@code maxLinks >= 0}, each entry with a plain blob
+     * name (38 characters, no {@code .}) and more links than {@code maxLinks}, counted in
+     * {@code dropped[0]}; unless a name of the folder has a {@code .} (an overflow copy), when all are
+     * listed. For gc, which needs only the blobs that may be unused.
+     */
+    public static List<Child> list(Path dir, int maxLinks, long[] dropped) {
         if (!Native.loaded()) {
             return null;
         }
-        byte[] packed = list(dir.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] packed = list(dir.toString().getBytes(StandardCharsets.UTF_8), maxLinks, dropped);
         if (packed == null) {
             return null;
         }
@@ -157,7 +167,7 @@ public final class NativeDir {
         return syncFs(fd);
     }
 
-    private static native byte[] list(byte[] path);
+    private static native byte[] list(byte[] path, int maxLinks, long[] dropped);
 
     private static native int syncFs(int fd);
 

@@ -149,4 +149,29 @@ class NativeDirTest {
         assertEquals(-40, NativeDir.readFile(dir.resolve("link"), b, 0, 5, part), "ELOOP: a symlink is not followed");
         assertEquals(-22, NativeDir.readFile(file, b, 30, 20, part), "EINVAL: past the array's end");
     }
+
+    @Test
+    void aListingForGcLeavesOutBlobsInUseUnlessTheFolderHoldsACopy() throws Exception {
+        assumeTrue(Native.loaded(), "no native helper in this run: " + Native.whyNot());
+        String used = "a".repeat(38);
+        String unused = "b".repeat(38);
+        Path blob = Fixtures.write(dir, "fan/" + used, "in use");
+        Files.createLink(dir.resolve("tree-link"), blob);
+        Fixtures.write(dir, "fan/" + unused, "nothing links here");
+        Fixtures.write(dir, "fan/stray-file", "not a blob name");
+        Files.createDirectories(dir.resolve("fan/" + "c".repeat(38)));
+        long[] dropped = new long[1];
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (NativeDir.Child c : NativeDir.list(dir.resolve("fan"), 1, dropped)) {
+            names.add(c.name());
+        }
+        assertEquals(java.util.Set.of(unused, "stray-file", "c".repeat(38)), names, "a folder is no blob, whatever its links");
+        assertEquals(1, dropped[0]);
+
+        Files.createLink(dir.resolve("fan/" + unused + ".1"), blob);
+        dropped[0] = 0;
+        assertEquals(5, NativeDir.list(dir.resolve("fan"), 1, dropped).size(), "with a copy there, all are listed");
+        assertEquals(0, dropped[0]);
+        assertEquals(5, NativeDir.list(dir.resolve("fan")).size());
+    }
 }

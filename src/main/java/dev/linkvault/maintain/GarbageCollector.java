@@ -53,7 +53,8 @@ public final class GarbageCollector {
             }
             // A blob and its overflow copies come one after the other in name order: decide them together.
             List<StoreScan.StoredFile> group = new ArrayList<>();
-            StoreScan.blobs(repo.sha1Dir(), fan -> true, f -> {
+            // Without aliases a blob with 2 links or more is in use: the scan counts those and hands over the rest.
+            StoreScan.blobs(repo.sha1Dir(), fan -> true, aliases == null ? 1 : -1, f -> {
                 if (f.blob() == null) {
                     return; // not a blob name: verify reports it, gc never touches it
                 }
@@ -62,6 +63,9 @@ public final class GarbageCollector {
                     group.clear();
                 }
                 group.add(f);
+            }, used -> {
+                n.scanned += used;
+                scanned.addAndGet(used);
             });
             collect(group, aliases, dryRun, listener, n);
         }

@@ -62,6 +62,17 @@ public final class StoreScan {
      * between the listing and its {@code lstat} (removed meanwhile) is not visited.
      */
     public static void blobs(Path sha1Dir, IntPredicate fanout, Visitor<StoredFile> visitor) throws IOException {
+        blobs(sha1Dir, fanout, -1, visitor, n -> { });
+    }
+
+    /**
+     * As {@link #blobs(Path, IntPredicate, Visitor)}, but where the native helper lists a folder and
+     * {@code maxLinks >= 0}, a blob with more links than that (a regular file, a plain blob name, in a
+     * folder without overflow copies) is not visited, only counted to {@code skipped}: gc, for which
+     * such a blob is in use, then makes nothing of it in Java. Without the helper every file is visited.
+     */
+    public static void blobs(Path sha1Dir, IntPredicate fanout, int maxLinks, Visitor<StoredFile> visitor,
+                             java.util.function.LongConsumer skipped) throws IOException {
         // The lstat of each file is the cost (gc, stats): a few folders are listed and stat'ed
         // ahead on other threads, while the visitor goes through them one at a time, in order,
         // on the caller's thread. At most two folders per thread are held, so memory stays flat.
@@ -70,15 +81,19 @@ public final class StoreScan {
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         java.util.concurrent.ExecutorService pool = dev.linkvault.Parallel.daemons(threads, "linkvault-store-scan");
         try {
-            java.util.ArrayDeque<java.util.concurrent.Future<List<StoredFile>>> ahead = new java.util.ArrayDeque<>();
+            java.util.ArrayDeque<java.util.concurrent.Future<Fan>> ahead = new java.util.ArrayDeque<>();
             java.util.Iterator<Path> dirs = sorted(sha1Dir).iterator();
             while (dirs.hasNext() || !ahead.isEmpty()) {
                 while (dirs.hasNext() && ahead.size() < 2 * threads) {
                     Path dir = dirs.next();
-                    ahead.add(pool.submit(() -> fanDir(dir, fanout)));
+                    ahead.add(pool.submit(() -> fanDir(dir, fanout, maxLinks)));
                 }
-                for (StoredFile f : dev.linkvault.Parallel.await(ahead.poll(), "scanning the store")) {
+                Fan fan = dev.linkvault.Parallel.await(ahead.poll(), "scanning the store");
+                for (StoredFile f : fan.files()) {
                     visitor.visit(f);
+                }
+                if (fan.skipped() > 0) {
+                    skipped.accept(fan.skipped());
                 }
             }
         } finally {
@@ -86,23 +101,27 @@ public final class StoreScan {
         }
     }
 
+    /** The files of one entry of {@code .data/sha1} to visit, in the order {@link #blobs} visits them, and how many were left out. */
+    private record Fan(List<StoredFile> files, long skipped) {}
+
     /** The files of one entry of {@code .data/sha1}, in the order {@link #blobs} visits them. */
-    private static List<StoredFile> fanDir(Path dir, IntPredicate fanout) throws IOException {
+    private static Fan fanDir(Path dir, IntPredicate fanout, int maxLinks) throws IOException {
         String fan = dir.getFileName().toString();
         if (fan.length() != 2 || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return List.of(new StoredFile(dir, null, null, 0, 0, 0, 0, 0));
+            return new Fan(List.of(new StoredFile(dir, null, null, 0, 0, 0, 0, 0)), 0);
         }
         int n;
         try {
             n = Integer.parseInt(fan, 16);
         } catch (NumberFormatException e) {
-            return List.of(new StoredFile(dir, null, null, 0, 0, 0, 0, 0));
+            return new Fan(List.of(new StoredFile(dir, null, null, 0, 0, 0, 0, 0)), 0);
         }
         if (!fanout.test(n)) {
-            return List.of();
+            return new Fan(List.of(), 0);
         }
         // A blob, then its copies .1, .2, ... .10: whoever groups by blob sees them together.
-        List<Named> named = listed(dir);
+        long[] skipped = new long[1];
+        List<Named> named = listed(dir, maxLinks, skipped);
         named.sort((x, y) -> {
             int byBase = x.base().compareTo(y.base());
             return byBase != 0 ? byBase : Long.compare(x.copy(), y.copy());
@@ -141,7 +160,7 @@ public final class StoreScan {
             out.add(nf.path() != null ? new StoredFile(nf.path(), null, id, copy, ino, links, size, mode & 07777)
                     : new StoredFile(dir, nf.name(), id, copy, ino, links, size, mode & 07777));
         }
-        return out;
+        return new Fan(out, skipped[0]);
     }
 
     /**
@@ -149,10 +168,14 @@ public final class StoreScan {
      * with the listing (readdir and fstatat on the open folder, as {@code find} does); mode 0 where
      * they are still to be read (the JDK's listing, or an entry whose fstatat failed).
      */
-    private static List<Named> listed(Path dir) throws IOException {
+    private static List<Named> listed(Path dir, int maxLinks, long[] skipped) throws IOException {
         List<Named> named = new ArrayList<>();
-        List<dev.linkvault.NativeDir.Child> children = nativeListing ? dev.linkvault.NativeDir.list(dir) : null;
-        if (children != null && children.stream().allMatch(dev.linkvault.NativeDir.Child::validName)) {
+        List<dev.linkvault.NativeDir.Child> children = nativeListing ? dev.linkvault.NativeDir.list(dir, maxLinks, skipped) : null;
+        if (children != null && !children.stream().allMatch(dev.linkvault.NativeDir.Child::validName)) {
+            children = null; // listed again the JDK's way, and whole
+            skipped[0] = 0;
+        }
+        if (children != null) {
             for (dev.linkvault.NativeDir.Child c : children) {
                 named.add(new Named(null, c.name(), base(c.name()), copyNumber(c.name()), c.ino(),
                         (int) Math.min(Integer.MAX_VALUE, c.links()), c.size(), c.mode()));

@@ -129,6 +129,26 @@ class MaintenanceTest extends VaultTest {
     }
 
     @Test
+    void gcKeepsABlobNothingLinksToWhileItsOverflowCopyIsUsed() throws IOException {
+        Fixtures.write(src, "a.txt", "linked through its copy");
+        Fixtures.write(src, "b.txt", "in use");
+        snapshot("s1", Instant.parse("2026-01-01T00:00:00Z"));
+        Path blob = blobOf("s1", "a.txt");
+        // past the hard-link limit a snapshot links to a copy: here the only link is the copy's
+        Path copy = blob.resolveSibling(blob.getFileName() + ".1");
+        Files.copy(blob, copy);
+        Path inTree = vault.resolve("snapshots/s1/docs/a.txt");
+        Files.delete(inTree);
+        Files.createLink(inTree, copy);
+
+        GarbageCollector.Result r = gc(false);
+        assertTrue(Files.exists(blob), "links are made to the blob first: it stays while a copy is used");
+        assertTrue(Files.exists(copy));
+        assertEquals(0, r.blobsRemoved() + r.copiesRemoved());
+        assertEquals(2, r.blobsScanned(), "a blob and its copy count once, the blob in use once");
+    }
+
+    @Test
     void forgetAppliesThePolicyRemovesTreesAndManifestsAndKeepsGraceForIncomplete() throws IOException {
         Fixtures.write(src, "a.txt", "a");
         for (String day : new String[] {"2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04"}) {
