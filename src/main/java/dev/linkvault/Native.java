@@ -38,8 +38,9 @@ public final class Native {
                 why = "no native helper named";
             } else {
                 try {
-                    System.load(path);
-                } catch (UnsatisfiedLinkError | SecurityException e) {
+                    // System.load takes only an absolute path: a relative one is taken from the working folder
+                    System.load(java.nio.file.Path.of(path).toAbsolutePath().toString());
+                } catch (UnsatisfiedLinkError | SecurityException | java.nio.file.InvalidPathException e) {
                     why = "the native helper did not load: " + e.getMessage();
                 }
                 if (why == null) {

@@ -100,4 +100,17 @@ class NativeDigestTest {
         assertTrue(out.contains("digests: the JDK's (the native helper " + other + " is of another build (layout 0, not "
                 + Native.ABI + "); rebuild it with: mvn -q -DskipTests package)"), out);
     }
+
+    @Test
+    void aHelperNamedByARelativePathIsFoundFromTheWorkingFolder() throws Exception {
+        assumeTrue(Native.loaded(), "no native helper in this run: " + Native.whyNot());
+        Path helper = Path.of(System.getProperty(Native.PROPERTY)).toAbsolutePath();
+        String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(jvm, "-D" + Native.PROPERTY + "=" + helper.getFileName(), "-cp",
+                System.getProperty("java.class.path"), dev.linkvault.cli.Main.class.getName(), "version")
+                .directory(helper.getParent().toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("digests: native"), out);
+    }
 }
