@@ -31,7 +31,7 @@
  * each change, and compared by dev.linkvault.Native on loading, so that a library left over from
  * another build is not used (its listing would be misread).
  */
-#define LINKVAULT_ABI 7
+#define LINKVAULT_ABI 8
 
 JNIEXPORT jint JNICALL Java_dev_linkvault_Native_abi(JNIEnv *env, jclass cls) {
     (void) env;
@@ -462,6 +462,77 @@ JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_readFile(JNIEnv *env, jclass
                     (jlong) st.st_ctim.tv_sec, (jlong) st.st_ctim.tv_nsec, (jlong) st.st_ino, end};
     (*env)->SetLongArrayRegion(env, stat, 0, 7, out);
     return done;
+}
+
+/*
+ * Removes the folder NAME of the open folder PARENT with everything in it, never following a symlink:
+ * readdir, and unlinkat relative to each open folder, as rm -rf does, where the JDK makes a path and
+ * an exception per name. A folder is emptied again when removing it finds it not empty (a
+ * filesystem may skip entries removed while it is read). 0, or the errno of the first failure (the
+ * caller then goes on the JDK's way, which says what and why). One descriptor per level of depth.
+ */
+static int remove_tree_at(int parent, const char *name) {
+    for (int pass = 0; pass < 3; pass++) {
+        int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            return errno == ENOENT ? 0 : errno;
+        }
+        DIR *d = fdopendir(fd);
+        if (d == NULL) {
+            int err = errno;
+            close(fd);
+            return err;
+        }
+        int err = 0;
+        struct dirent *e;
+        while (err == 0) {
+            errno = 0;
+            e = readdir(d);
+            if (e == NULL) {
+                err = errno;
+                break;
+            }
+            if (e->d_name[0] == '.' && (e->d_name[1] == 0 || (e->d_name[1] == '.' && e->d_name[2] == 0))) {
+                continue;
+            }
+            if (e->d_type == DT_DIR) {
+                err = remove_tree_at(dirfd(d), e->d_name);
+            } else if (unlinkat(dirfd(d), e->d_name, 0) != 0) {
+                if (errno == EISDIR || errno == EPERM) {
+                    err = remove_tree_at(dirfd(d), e->d_name); /* a folder the listing did not type */
+                } else if (errno != ENOENT) {
+                    err = errno;
+                }
+            }
+        }
+        closedir(d);
+        if (err != 0) {
+            return err;
+        }
+        if (unlinkat(parent, name, AT_REMOVEDIR) == 0 || errno == ENOENT) {
+            return 0;
+        }
+        if (errno != ENOTEMPTY && errno != EEXIST) {
+            return errno;
+        }
+    }
+    return ENOTEMPTY;
+}
+
+JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_removeTree(JNIEnv *env, jclass cls, jbyteArray path) {
+    (void) cls;
+    char p[PATH_MAX];
+    struct stat st;
+    if (!copy_in(env, path, p, sizeof p)) {
+        return ENAMETOOLONG;
+    }
+    if (fstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        return errno; /* not there (or a name the caller spelled otherwise): said, not taken as done */
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        return ENOTDIR;
+    }
+    return remove_tree_at(AT_FDCWD, p);
 }
 
 /* syncfs(2) of the filesystem that holds the open folder FD: 0, or the errno */

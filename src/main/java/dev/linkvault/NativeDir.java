@@ -146,6 +146,16 @@ public final class NativeDir {
         return readFile(path.toString().getBytes(StandardCharsets.UTF_8), data, off, len, stat);
     }
 
+    /**
+     * Removes the folder {@code dir} with everything in it (never following a symlink), as {@code rm -rf}
+     * does: readdir, and unlinkat relative to each open folder. 0, or the errno of the first failure
+     * (ENOENT when {@code dir} is not there, ENOTDIR when it is no folder), perhaps with part of it
+     * removed: the caller goes on the JDK's way, which says why. -1 without the helper.
+     */
+    public static int removeTree(Path dir) {
+        return Native.loaded() ? removeTree(dir.toString().getBytes(StandardCharsets.UTF_8)) : -1;
+    }
+
     public static final int NOT_REGULAR = -100000;
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
@@ -185,4 +195,6 @@ public final class NativeDir {
     private static native long regularSize(int fd, byte[] name);
 
     private static native int readFile(byte[] path, byte[] data, int off, int len, long[] stat);
+
+    private static native int removeTree(byte[] path);
 }

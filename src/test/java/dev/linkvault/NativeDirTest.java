@@ -174,4 +174,22 @@ class NativeDirTest {
         assertEquals(0, dropped[0]);
         assertEquals(5, NativeDir.list(dir.resolve("fan")).size());
     }
+
+    @Test
+    void aTreeIsRemovedWholeWithoutFollowingASymlinkOutOfIt() throws Exception {
+        assumeTrue(Native.loaded(), "no native helper in this run: " + Native.whyNot());
+        Path outside = Fixtures.write(dir, "outside/keep.txt", "not part of the tree");
+        Path tree = dir.resolve("tree");
+        Fixtures.write(tree, "a.txt", "a");
+        Path ro = Fixtures.write(tree, "sub/deeper/read-only.txt", "r");
+        Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        Files.createLink(tree.resolve("sub/hard-link"), outside);
+        Files.createSymbolicLink(tree.resolve("sub/to-outside"), dir.resolve("outside"));
+        Files.createDirectories(tree.resolve("empty/folder"));
+        assertEquals(0, NativeDir.removeTree(tree));
+        assertFalse(Files.exists(tree, LinkOption.NOFOLLOW_LINKS));
+        assertEquals("not part of the tree", Files.readString(outside), "a symlink is removed, not followed");
+        assertEquals(2, NativeDir.removeTree(tree), "ENOENT: not there, said");
+        assertEquals(20, NativeDir.removeTree(outside), "ENOTDIR");
+    }
 }

@@ -691,8 +691,8 @@ public final class Repository implements AutoCloseable {
      * Deletes a folder tree, read-only files included; missing is fine. On Linux each name is
      * removed with one {@code unlinkat} relative to its open folder, as {@code rm -rf} does
      * ({@code Files.delete} and a file walk {@code lstat} every file by its whole path first), and
-     * the folders of the first level that has several go on up to 4 threads: forgetting a snapshot
-     * of 100,000 files is mostly this.
+     * the folders of the first level that has several go on up to 4 threads, each removed by the
+     * native helper in one call where it is loaded: forgetting a snapshot of 100,000 files is mostly this.
      */
     public static void deleteTree(Path top) throws IOException {
         if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
@@ -704,7 +704,7 @@ public final class Repository implements AutoCloseable {
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(top)) {
             if (ds instanceof java.nio.file.SecureDirectoryStream<Path> sds) {
-                empty(sds);
+                empty(sds, top);
             } else {
                 walkDelete(top);
                 return;
@@ -718,14 +718,14 @@ public final class Repository implements AutoCloseable {
      * snapshot's tree holds one folder per source) it goes one by one; the folders of the first
      * level that has several are emptied in parallel.
      */
-    private static void empty(java.nio.file.SecureDirectoryStream<Path> dir) throws IOException {
+    private static void empty(java.nio.file.SecureDirectoryStream<Path> dir, Path path) throws IOException {
         List<Path> folders = emptyFiles(dir);
         if (folders.size() > 1) {
-            inParallel(dir, folders);
+            inParallel(dir, path, folders);
         } else if (folders.size() == 1) {
             Path only = folders.get(0);
             try (java.nio.file.SecureDirectoryStream<Path> sub = dir.newDirectoryStream(only, LinkOption.NOFOLLOW_LINKS)) {
-                empty(sub);
+                empty(sub, path.resolve(only));
             }
             dir.deleteDirectory(only);
         }
@@ -765,10 +765,19 @@ public final class Repository implements AutoCloseable {
         parent.deleteDirectory(name);
     }
 
-    private static void inParallel(java.nio.file.SecureDirectoryStream<Path> parent, List<Path> folders)
+    /**
+     * Removes {@code folders} of {@code parent} (at {@code path}), each on one of up to 4 threads: through
+     * the native helper when it is loaded (no path or exception made per name), and where that fails
+     * or is missing, the JDK's way, which goes on from what is left and says why.
+     */
+    private static void inParallel(java.nio.file.SecureDirectoryStream<Path> parent, Path path, List<Path> folders)
             throws IOException {
         int threads = Math.min(4, Math.min(folders.size(), Runtime.getRuntime().availableProcessors()));
-        dev.linkvault.Parallel.forEach(folders, threads, "linkvault-delete", "deleting", f -> emptyFolder(parent, f));
+        dev.linkvault.Parallel.forEach(folders, threads, "linkvault-delete", "deleting", f -> {
+            if (dev.linkvault.NativeDir.removeTree(path.resolve(f)) != 0) {
+                emptyFolder(parent, f);
+            }
+        });
     }
 
     /** Where folders cannot be opened relative to each other: a walk, by whole paths. */

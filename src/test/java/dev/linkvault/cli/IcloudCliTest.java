@@ -118,8 +118,9 @@ class IcloudCliTest {
         assertEquals(0, Cli.run("-c", config.toString(), "icloud", "login", "--code", apple.code).code());
         apple.slowMs = 25;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "-c", config.toString(), "snapshot", "--name", "s1", "--workers", "1"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", dev.linkvault.ChildJvm.sqliteTmpdir(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "-c", config.toString(), "snapshot", "--name",
+                "s1", "--workers", "1"));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.redirectOutput(dir.resolve("child.out").toFile());
         pb.redirectError(dir.resolve("child.err").toFile());
