@@ -158,12 +158,22 @@ static char *path_of(JNIEnv *env, jbyteArray path) {
  * opened or read: the caller then lists it the JDK's way, which reports the error.
  *
  * MAX_LINKS >= 0 (gc of a store without ETag aliases, where a blob with more links is in use and stays):
- * a regular file whose name is a plain blob name (38 characters, no '.') and that has more links than that is
+ * a regular file whose name is a plain blob name (38 lowercase hex digits) and that has more links than that is
  * left out and counted in DROPPED[0], unless some name of the folder has a '.' (an overflow copy: a blob
  * is then decided with its copies, so all of them are listed).
  */
 #define HEADER (4 * 4 + 6 * 8)
 #define BLOB_NAME 38
+
+/* whether the N bytes at S are all lowercase hex digits, as a blob's name is */
+static int lower_hex(const unsigned char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
+            return 0;
+        }
+    }
+    return 1;
+}
 
 /* leaves out of the packed listing BUF (LEN bytes) the entries MAX_LINKS says to; the new length */
 static size_t drop_used(unsigned char *buf, size_t len, int64_t max_links, int64_t *dropped) {
@@ -182,7 +192,8 @@ static size_t drop_used(unsigned char *buf, size_t len, int64_t max_links, int64
         memcpy(ints, buf + at, sizeof ints);
         memcpy(longs, buf + at + sizeof ints, sizeof longs);
         size_t size = HEADER + (size_t) ints[0];
-        if (S_ISREG((mode_t) ints[1]) && ints[0] == BLOB_NAME && longs[5] > max_links) {
+        if (S_ISREG((mode_t) ints[1]) && ints[0] == BLOB_NAME && longs[5] > max_links
+            && lower_hex(buf + at + HEADER, BLOB_NAME)) {
             (*dropped)++;
         } else {
             memmove(buf + out, buf + at, size);

@@ -37,8 +37,8 @@ public final class NativeDir {
     }
 
     /**
-     * As {@link #list(Path)}, leaving out, when {@code maxLinks >= 0}, each entry with a plain blob
-     * name (38 characters, no {@code .}) and more links than {@code maxLinks}, counted in
+     * As {@link #list(Path)}, leaving out, when {@code maxLinks >= 0}, each regular file with a plain
+     * blob name (38 lowercase hex digits) and more links than {@code maxLinks}, counted in
      * {@code dropped[0]}; unless a name of the folder has a {@code .} (an overflow copy), when all are
      * listed. For gc, which needs only the blobs that may be unused.
      */

@@ -160,19 +160,21 @@ class NativeDirTest {
         Fixtures.write(dir, "fan/" + unused, "nothing links here");
         Fixtures.write(dir, "fan/stray-file", "not a blob name");
         Files.createDirectories(dir.resolve("fan/" + "c".repeat(38)));
+        Files.createLink(dir.resolve("fan/" + "Z".repeat(38)), blob);
         long[] dropped = new long[1];
         java.util.Set<String> names = new java.util.TreeSet<>();
         for (NativeDir.Child c : NativeDir.list(dir.resolve("fan"), 1, dropped)) {
             names.add(c.name());
         }
-        assertEquals(java.util.Set.of(unused, "stray-file", "c".repeat(38)), names, "a folder is no blob, whatever its links");
+        assertEquals(java.util.Set.of(unused, "stray-file", "c".repeat(38), "Z".repeat(38)), names,
+                "a folder is no blob, nor a name that is not lowercase hex, whatever their links");
         assertEquals(1, dropped[0]);
 
         Files.createLink(dir.resolve("fan/" + unused + ".1"), blob);
         dropped[0] = 0;
-        assertEquals(5, NativeDir.list(dir.resolve("fan"), 1, dropped).size(), "with a copy there, all are listed");
+        assertEquals(6, NativeDir.list(dir.resolve("fan"), 1, dropped).size(), "with a copy there, all are listed");
         assertEquals(0, dropped[0]);
-        assertEquals(5, NativeDir.list(dir.resolve("fan")).size());
+        assertEquals(6, NativeDir.list(dir.resolve("fan")).size());
     }
 
     @Test

@@ -50,7 +50,7 @@ public final class DiskFile implements Content {
         return path;
     }
 
-    /** The file's fingerprint now, by its path (the JDK's {@code unix:} attributes, no symlink followed). */
+    /** What a fingerprint is made of, now, by the path (the JDK's {@code unix:} attributes, no symlink followed). */
     public static Stat stat(Path p) throws IOException {
         Map<String, Object> a = Files.readAttributes(p, "unix:size,lastModifiedTime,ctime,ino", LinkOption.NOFOLLOW_LINKS);
         return new Stat((Long) a.get("size"), ((FileTime) a.get("lastModifiedTime")).toInstant(),
