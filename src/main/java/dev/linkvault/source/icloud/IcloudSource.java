@@ -4,7 +4,6 @@ import dev.linkvault.RelPath;
 import dev.linkvault.UserError;
 import dev.linkvault.config.Secrets;
 import dev.linkvault.config.SourceConfig;
-import dev.linkvault.source.DiskFile;
 import dev.linkvault.source.Entry;
 import dev.linkvault.source.PathFilter;
 import dev.linkvault.source.Sink;
