@@ -469,6 +469,9 @@ JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_readFile(JNIEnv *env, jclass
     if (!S_ISREG(st.st_mode)) {
         return NOT_REGULAR;
     }
+    if (!end && st.st_size == (off_t) done) {
+        end = 1; /* exactly LEN bytes: all of it, as fstat saw the file after the read */
+    }
     jlong out[7] = {(jlong) st.st_size, (jlong) st.st_mtim.tv_sec, (jlong) st.st_mtim.tv_nsec,
                     (jlong) st.st_ctim.tv_sec, (jlong) st.st_ctim.tv_nsec, (jlong) st.st_ino, end};
     (*env)->SetLongArrayRegion(env, stat, 0, 7, out);
