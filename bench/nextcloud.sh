@@ -25,12 +25,13 @@ rows_md=$(LC_ALL=C.UTF-8 java -Xmx3g -Dlinkvault.native="$([ -f "$native" ] && e
 rounds=$(grep '^rounds:' "$work.err" || true)
 rm -rf "$work" "$work.err"
 table=$(printf '%s\n' "| run | size | baseline | linkvault | ratio |" "|---|---|---|---|---|" "$rows_md")
+rounds_md="Medians of $runs alternating rounds (a GET into nothing, a GET into a file per object in a folder of its own, a first snapshot into a vault of its own; nothing deleted before the end), seconds per round: ${rounds#rounds: }."
 echo "$table
 
-Medians of $runs alternating rounds (a GET into nothing, a GET into a file per object in a folder of its own, a first snapshot into a vault of its own; nothing deleted before the end), seconds per round: ${rounds#rounds: }."
+$rounds_md"
 write_section "nextcloud" "Measured $(date -u +%Y-%m-%d) by bench/nextcloud.sh on $(nproc) cores: S3Proxy on loopback and
 linkvault in one JVM (no JVM start counted), SQLite database, 8 workers, caches dropped before: $caches_dropped, digests $([ -f "$native" ] && echo "by the native helper (libcrypto)" || echo "by the JDK (no native helper)").
 
 $table
 
-Medians of $runs alternating rounds (a GET into nothing, a GET into a file per object in a folder of its own, a first snapshot into a vault of its own; nothing deleted before the end), seconds per round: ${rounds#rounds: }."
+$rounds_md"
