@@ -31,7 +31,7 @@
  * each change, and compared by dev.linkvault.Native on loading, so that a library left over from
  * another build is not used (its listing would be misread).
  */
-#define LINKVAULT_ABI 8
+#define LINKVAULT_ABI 9
 
 JNIEXPORT jint JNICALL Java_dev_linkvault_Native_abi(JNIEnv *env, jclass cls) {
     (void) env;
@@ -481,7 +481,7 @@ JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_readFile(JNIEnv *env, jclass
 /*
  * Removes the folder NAME of the open folder PARENT with everything in it, never following a symlink:
  * readdir, and unlinkat relative to each open folder, as rm -rf does, where the JDK makes a path and
- * an exception per name. A folder is emptied again when removing it finds it not empty (a
+ * an exception per name. No path is walked: a folder swapped for a symlink meanwhile is not entered. A folder is emptied again when removing it finds it not empty (a
  * filesystem may skip entries removed while it is read). 0, or the errno of the first failure (the
  * caller then goes on the JDK's way, which says what and why). One descriptor per level of depth.
  */
@@ -533,20 +533,32 @@ static int remove_tree_at(int parent, const char *name) {
     return ENOTEMPTY;
 }
 
-JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_removeTree(JNIEnv *env, jclass cls, jbyteArray path) {
+/* openat(2) of the folder NAME of the open folder FD, never following a symlink: its descriptor, or -errno */
+JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_openAt(JNIEnv *env, jclass cls, jint fd, jbyteArray name) {
     (void) cls;
-    char p[PATH_MAX];
+    char n[NAME_MAX + 1];
+    if (!copy_in(env, name, n, sizeof n)) {
+        return -ENAMETOOLONG;
+    }
+    int sub = openat(fd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    return sub >= 0 ? sub : -errno;
+}
+
+/* remove_tree_at of NAME in the open folder FD: 0, or the errno (ENOENT when it is not there) */
+JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_removeTreeAt(JNIEnv *env, jclass cls, jint fd, jbyteArray name) {
+    (void) cls;
+    char n[NAME_MAX + 1];
     struct stat st;
-    if (!copy_in(env, path, p, sizeof p)) {
+    if (!copy_in(env, name, n, sizeof n)) {
         return ENAMETOOLONG;
     }
-    if (fstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         return errno; /* not there (or a name the caller spelled otherwise): said, not taken as done */
     }
     if (!S_ISDIR(st.st_mode)) {
         return ENOTDIR;
     }
-    return remove_tree_at(AT_FDCWD, p);
+    return remove_tree_at(fd, n);
 }
 
 /* syncfs(2) of the filesystem that holds the open folder FD: 0, or the errno */

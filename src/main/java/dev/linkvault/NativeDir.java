@@ -146,14 +146,24 @@ public final class NativeDir {
         return readFile(path.toString().getBytes(StandardCharsets.UTF_8), data, off, len, stat);
     }
 
+    /** The folder {@code name} of the open folder {@code fd}, opened (never through a symlink): its descriptor, or -1. */
+    public static int openAt(int fd, String name) {
+        if (!Native.loaded() || fd < 0) {
+            return -1;
+        }
+        int sub = openAt(fd, name.getBytes(StandardCharsets.UTF_8));
+        return sub >= 0 ? sub : -1;
+    }
+
     /**
-     * Removes the folder {@code dir} with everything in it (never following a symlink), as {@code rm -rf}
-     * does: readdir, and unlinkat relative to each open folder. 0, or the errno of the first failure
-     * (ENOENT when {@code dir} is not there, ENOTDIR when it is no folder), perhaps with part of it
-     * removed: the caller goes on the JDK's way, which says why. -1 without the helper.
+     * Removes the folder {@code name} of the open folder {@code fd} with everything in it (never
+     * following a symlink, no path walked), as {@code rm -rf} does: readdir, and unlinkat relative to
+     * each open folder. 0, or the errno of the first failure (ENOENT when it is not there, ENOTDIR when
+     * it is no folder), perhaps with part of it removed: the caller goes on the JDK's way, which says
+     * why. -1 without the helper or the folder.
      */
-    public static int removeTree(Path dir) {
-        return Native.loaded() ? removeTree(dir.toString().getBytes(StandardCharsets.UTF_8)) : -1;
+    public static int removeTree(int fd, String name) {
+        return Native.loaded() && fd >= 0 ? removeTreeAt(fd, name.getBytes(StandardCharsets.UTF_8)) : -1;
     }
 
     public static final int NOT_REGULAR = -100000;
@@ -196,5 +206,7 @@ public final class NativeDir {
 
     private static native int readFile(byte[] path, byte[] data, int off, int len, long[] stat);
 
-    private static native int removeTree(byte[] path);
+    private static native int openAt(int fd, byte[] name);
+
+    private static native int removeTreeAt(int fd, byte[] name);
 }

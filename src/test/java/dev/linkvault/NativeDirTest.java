@@ -3,6 +3,7 @@ package dev.linkvault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -188,10 +189,24 @@ class NativeDirTest {
         Files.createLink(tree.resolve("sub/hard-link"), outside);
         Files.createSymbolicLink(tree.resolve("sub/to-outside"), dir.resolve("outside"));
         Files.createDirectories(tree.resolve("empty/folder"));
-        assertEquals(0, NativeDir.removeTree(tree));
-        assertFalse(Files.exists(tree, LinkOption.NOFOLLOW_LINKS));
-        assertEquals("not part of the tree", Files.readString(outside), "a symlink is removed, not followed");
-        assertEquals(2, NativeDir.removeTree(tree), "ENOENT: not there, said");
-        assertEquals(20, NativeDir.removeTree(outside), "ENOTDIR");
+        int fd = NativeDir.open(dir);
+        try {
+            assertEquals(0, NativeDir.removeTree(fd, "tree"));
+            assertFalse(Files.exists(tree, LinkOption.NOFOLLOW_LINKS));
+            assertEquals("not part of the tree", Files.readString(outside), "a symlink is removed, not followed");
+            assertEquals(2, NativeDir.removeTree(fd, "tree"), "ENOENT: not there, said");
+            Files.createSymbolicLink(dir.resolve("swapped"), dir.resolve("outside"));
+            assertEquals(20, NativeDir.removeTree(fd, "swapped"), "ENOTDIR: a symlink to a folder is not entered");
+            assertEquals(-1, NativeDir.openAt(fd, "swapped"), "nor opened");
+            assertTrue(Files.exists(outside));
+            int sub = NativeDir.openAt(fd, "outside");
+            try {
+                assertEquals(20, NativeDir.removeTree(sub, "keep.txt"), "ENOTDIR");
+            } finally {
+                NativeDir.closeFd(sub);
+            }
+        } finally {
+            NativeDir.closeFd(fd);
+        }
     }
 }

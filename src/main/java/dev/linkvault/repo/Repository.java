@@ -704,7 +704,12 @@ public final class Repository implements AutoCloseable {
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(top)) {
             if (ds instanceof java.nio.file.SecureDirectoryStream<Path> sds) {
-                empty(sds, top);
+                int fd = dev.linkvault.NativeDir.open(top); // the same folder for the helper, -1 without it
+                try {
+                    empty(sds, fd);
+                } finally {
+                    dev.linkvault.NativeDir.closeFd(fd);
+                }
             } else {
                 walkDelete(top);
                 return;
@@ -718,14 +723,17 @@ public final class Repository implements AutoCloseable {
      * snapshot's tree holds one folder per source) it goes one by one; the folders of the first
      * level that has several are emptied in parallel.
      */
-    private static void empty(java.nio.file.SecureDirectoryStream<Path> dir, Path path) throws IOException {
+    private static void empty(java.nio.file.SecureDirectoryStream<Path> dir, int fd) throws IOException {
         List<Path> folders = emptyFiles(dir);
         if (folders.size() > 1) {
-            inParallel(dir, path, folders);
+            inParallel(dir, fd, folders);
         } else if (folders.size() == 1) {
             Path only = folders.get(0);
+            int subFd = dev.linkvault.NativeDir.openAt(fd, only.toString());
             try (java.nio.file.SecureDirectoryStream<Path> sub = dir.newDirectoryStream(only, LinkOption.NOFOLLOW_LINKS)) {
-                empty(sub, path.resolve(only));
+                empty(sub, subFd);
+            } finally {
+                dev.linkvault.NativeDir.closeFd(subFd);
             }
             dir.deleteDirectory(only);
         }
@@ -766,15 +774,16 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * Removes {@code folders} of {@code parent} (at {@code path}), each on one of up to 4 threads: through
-     * the native helper when it is loaded (no path or exception made per name), and where that fails
-     * or is missing, the JDK's way, which goes on from what is left and says why.
+     * Removes {@code folders} of {@code parent}, each on one of up to 4 threads: through the native
+     * helper when it is loaded ({@code fd}, the same folder opened for it: no path walked, no path
+     * or exception made per name), and where that fails or is missing, the JDK's way, which goes on
+     * from what is left and says why.
      */
-    private static void inParallel(java.nio.file.SecureDirectoryStream<Path> parent, Path path, List<Path> folders)
+    private static void inParallel(java.nio.file.SecureDirectoryStream<Path> parent, int fd, List<Path> folders)
             throws IOException {
         int threads = Math.min(4, Math.min(folders.size(), Runtime.getRuntime().availableProcessors()));
         dev.linkvault.Parallel.forEach(folders, threads, "linkvault-delete", "deleting", f -> {
-            if (dev.linkvault.NativeDir.removeTree(path.resolve(f)) != 0) {
+            if (dev.linkvault.NativeDir.removeTree(fd, f.toString()) != 0) {
                 emptyFolder(parent, f);
             }
         });
