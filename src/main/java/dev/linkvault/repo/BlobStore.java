@@ -558,7 +558,7 @@ public final class BlobStore {
         if (lane.fd() < 0) {
             return null;
         }
-        String name = "put-" + tempNumbers.getAndIncrement() + ".tmp";
+        String name = tempName("put-");
         int err = dev.linkvault.NativeDir.createFile(lane.fd(), name, buf, n, 0444, !keepsReadOnly, mtime);
         return err == 0 ? lane.path().resolve(name) : null;
     }
@@ -571,7 +571,7 @@ public final class BlobStore {
     private Temp newTemp(String prefix) throws RepositoryWriteException {
         Path lane = lane(false).path();
         for (int attempt = 0; ; attempt++) {
-            Path p = lane.resolve(prefix + tempNumbers.getAndIncrement() + ".tmp");
+            Path p = lane.resolve(tempName(prefix));
             try {
                 FileChannel out = FileChannel.open(p, CREATE_WRITE, READ_ONLY_AT_CREATION);
                 if (umaskKeepsReadOnly == null) {
@@ -598,6 +598,11 @@ public final class BlobStore {
     private static final java.nio.file.attribute.FileAttribute<?> READ_ONLY_AT_CREATION =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(READ_ONLY));
     private final java.util.concurrent.atomic.AtomicLong tempNumbers = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A name for a new file in a lane: {@code prefix}, a counter of this store, {@code .tmp}. */
+    private String tempName(String prefix) {
+        return prefix + tempNumbers.getAndIncrement() + ".tmp";
+    }
     /** Whether a file created with mode 0444 has it (no umask bit clears one of its r); null until the first. */
     private volatile Boolean umaskKeepsReadOnly;
 

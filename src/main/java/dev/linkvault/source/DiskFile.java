@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Map;
@@ -72,8 +73,12 @@ public final class DiskFile implements Content {
      * without waiting or following, and comes here for what it cannot read).
      */
     private InputStream jdkStream() throws IOException {
-        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("not a regular file any more");
+        try {
+            if (!Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
+                throw new IOException("not a regular file any more");
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // the open below says so, as it always did
         }
         return Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS);
     }
