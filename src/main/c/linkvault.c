@@ -31,7 +31,7 @@
  * each change, and compared by dev.linkvault.Native on loading, so that a library left over from
  * another build is not used (its listing would be misread).
  */
-#define LINKVAULT_ABI 9
+#define LINKVAULT_ABI 10
 
 JNIEXPORT jint JNICALL Java_dev_linkvault_Native_abi(JNIEnv *env, jclass cls) {
     (void) env;
@@ -319,15 +319,32 @@ static int copy_in(JNIEnv *env, jbyteArray b, char *buf, size_t cap) {
     return 1;
 }
 
-/* link(2) of NAME in the folder FD to the path TO (absolute, or relative to the working folder) */
-JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_linkAt(JNIEnv *env, jclass cls, jint fd, jbyteArray name,
-                                                           jbyteArray to) {
+/*
+ * link(2) of NAME in the open folder FD to TO in the open folder DIR (AT_FDCWD: TO is a path,
+ * absolute or relative to the working folder). When SIZE >= 0, NAME is first looked at, never
+ * through a symlink: linked only if it is a regular file of SIZE bytes, what a catalog hit must be
+ * before its blob goes into a snapshot (the check and the link in one call). 0; NOT_INTACT when
+ * NAME is missing or not such a file (nothing linked); else the errno.
+ */
+#define NOT_INTACT (-1)
+
+JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_linkBlob(JNIEnv *env, jclass cls, jint fd, jbyteArray name,
+                                                             jlong size, jint dir, jbyteArray to) {
     (void) cls;
     char n[NAME_MAX + 1], t[PATH_MAX];
     if (!copy_in(env, name, n, sizeof n) || !copy_in(env, to, t, sizeof t)) {
         return ENAMETOOLONG;
     }
-    return linkat(fd, n, AT_FDCWD, t, 0) == 0 ? 0 : errno;
+    if (size >= 0) {
+        struct stat st;
+        if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            return errno == ENOENT ? NOT_INTACT : errno;
+        }
+        if (!S_ISREG(st.st_mode) || st.st_size != size) {
+            return NOT_INTACT;
+        }
+    }
+    return linkat(fd, n, dir, t, 0) == 0 ? 0 : errno;
 }
 
 /*
@@ -533,10 +550,13 @@ static int remove_tree_at(int parent, const char *name) {
     return ENOTEMPTY;
 }
 
-/* openat(2) of the folder NAME of the open folder FD, never following a symlink: its descriptor, or -errno */
+/*
+ * openat(2) of the folder NAME of the open folder FD (AT_FDCWD: NAME is a path), its last part never
+ * a symlink: its descriptor, or -errno
+ */
 JNIEXPORT jint JNICALL Java_dev_linkvault_NativeDir_openAt(JNIEnv *env, jclass cls, jint fd, jbyteArray name) {
     (void) cls;
-    char n[NAME_MAX + 1];
+    char n[PATH_MAX];
     if (!copy_in(env, name, n, sizeof n)) {
         return -ENAMETOOLONG;
     }

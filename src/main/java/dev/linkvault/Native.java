@@ -12,7 +12,7 @@ public final class Native {
     public static final String PROPERTY = "linkvault.native";
 
     /** The layout this code reads (the C side's {@code LINKVAULT_ABI}): a helper of another build is not used. */
-    static final int ABI = 9;
+    static final int ABI = 10;
 
     private Native() {}
 

@@ -111,8 +111,26 @@ public final class NativeDir {
 
     /** {@code link(2)} of {@code name} in the open folder {@code fd} to {@code to}: 0, or the errno. */
     public static int link(int fd, String name, Path to) {
-        return linkAt(fd, name.getBytes(StandardCharsets.UTF_8), to.toString().getBytes(StandardCharsets.UTF_8));
+        return linkBlob(fd, name, -1, AT_FDCWD, to.toString());
     }
+
+    /**
+     * {@code link(2)} of {@code name} in the open folder {@code fd} to {@code to} in the open folder
+     * {@code dir} ({@link #AT_FDCWD}: {@code to} is a path). When {@code size >= 0}, only if
+     * {@code name} is a regular file of {@code size} bytes (looked at without following a
+     * symlink, in the same call). 0; {@link #NOT_INTACT} when it is missing or not such a file, and
+     * nothing was linked; else the errno.
+     */
+    public static int linkBlob(int fd, String name, long size, int dir, String to) {
+        return linkBlob(fd, name.getBytes(StandardCharsets.UTF_8), size, dir,
+                to.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What {@link #linkBlob} says when the file to link is missing or not a regular file of the size asked. */
+    public static final int NOT_INTACT = -1;
+
+    /** The "folder" that makes a name a path of its own (absolute, or relative to the working folder). */
+    public static final int AT_FDCWD = -100;
 
     /**
      * Renames {@code from} to {@code name} in the open folder {@code fd} unless something has that
@@ -146,9 +164,12 @@ public final class NativeDir {
         return readFile(path.toString().getBytes(StandardCharsets.UTF_8), data, off, len, stat);
     }
 
-    /** The folder {@code name} of the open folder {@code fd}, opened (never through a symlink): its descriptor, or -1. */
+    /**
+     * The folder {@code name} of the open folder {@code fd} ({@link #AT_FDCWD}: {@code name} is a
+     * path), opened, its last part never through a symlink: its descriptor, or -1.
+     */
     public static int openAt(int fd, String name) {
-        if (!Native.loaded() || fd < 0) {
+        if (!Native.loaded() || (fd < 0 && fd != AT_FDCWD)) {
             return -1;
         }
         int sub = openAt(fd, name.getBytes(StandardCharsets.UTF_8));
@@ -195,7 +216,7 @@ public final class NativeDir {
 
     private static native void close(int fd);
 
-    private static native int linkAt(int fd, byte[] name, byte[] to);
+    private static native int linkBlob(int fd, byte[] name, long size, int dir, byte[] to);
 
     private static native int renameNew(byte[] from, int fd, byte[] name);
 

@@ -209,4 +209,39 @@ class NativeDirTest {
             NativeDir.closeFd(fd);
         }
     }
+
+    @Test
+    void aBlobIsLinkedIntoAnOpenFolderOnlyWhenItIsARegularFileOfTheSizeAsked() throws Exception {
+        assumeTrue(Native.loaded(), "no native helper in this run: " + Native.whyNot());
+        Path blob = Fixtures.write(dir, "store/blob", "twelve bytes");
+        Files.createSymbolicLink(dir.resolve("store/symlink"), blob);
+        Files.createDirectories(dir.resolve("store/folder"));
+        Files.createDirectories(dir.resolve("tree/sub"));
+        int store = NativeDir.open(dir.resolve("store"));
+        int tree = NativeDir.openAt(NativeDir.AT_FDCWD, dir.resolve("tree/sub").toString());
+        try {
+            assertTrue(tree >= 0, "a folder opened by its path");
+            assertEquals(NativeDir.NOT_INTACT, NativeDir.linkBlob(store, "blob", 11, tree, "short"), "another size");
+            assertEquals(NativeDir.NOT_INTACT, NativeDir.linkBlob(store, "symlink", 12, tree, "link"), "a symlink");
+            assertEquals(NativeDir.NOT_INTACT, NativeDir.linkBlob(store, "folder", 0, tree, "dir"), "a folder");
+            assertEquals(NativeDir.NOT_INTACT, NativeDir.linkBlob(store, "absent", 12, tree, "gone"), "missing");
+            try (var left = Files.list(dir.resolve("tree/sub"))) {
+                assertEquals(0, left.count(), "nothing linked for any of them");
+            }
+            assertEquals(0, NativeDir.linkBlob(store, "blob", 12, tree, "a"));
+            assertEquals(0, NativeDir.linkBlob(store, "blob", -1, tree, "b"), "no size: not looked at");
+            assertEquals(NativeDir.EEXIST, NativeDir.linkBlob(store, "blob", 12, tree, "a"), "a taken name is refused");
+            assertEquals(2, NativeDir.linkBlob(store, "absent", -1, tree, "c"), "ENOENT when not looked at first");
+            assertEquals(0, NativeDir.linkBlob(store, "blob", 12, NativeDir.AT_FDCWD, dir.resolve("tree/c").toString()),
+                    "a path where no folder is open");
+            assertEquals(4, Files.getAttribute(blob, "unix:nlink"), "hard links, one inode");
+            assertEquals("twelve bytes", Files.readString(dir.resolve("tree/sub/a")));
+            Files.createSymbolicLink(dir.resolve("tree/to-sub"), dir.resolve("tree/sub"));
+            assertEquals(-1, NativeDir.openAt(NativeDir.AT_FDCWD, dir.resolve("tree/to-sub").toString()),
+                    "a symlink at a path's end is not opened");
+        } finally {
+            NativeDir.closeFd(store);
+            NativeDir.closeFd(tree);
+        }
+    }
 }

@@ -14,7 +14,8 @@ import java.util.Optional;
  * Where one file's content comes from, decided in one place, cheapest first:
  * <ol>
  *   <li>the catalog knows the entry's key with this fingerprint, and the blob it names is still a
- *       regular file of the entry's size (one {@code lstat}: anything else is not trusted);</li>
+ *       regular file of the entry's size (one {@code lstat}, in the call that links it: anything
+ *       else is not trusted);</li>
  *   <li>the source gives a SHA-1 it may be trusted with ({@link Source#trustsKnownSha1}) and that
  *       blob is stored with that size and no collision variant;</li>
  *   <li>an ETag alias stored before this run names a blob of that size; the source is asked for
@@ -86,17 +87,11 @@ final class Resolver {
         this.repo = repo;
     }
 
-    Resolution resolve(Source s, Entry e) throws IOException {
-        return resolve(s, e, false);
-    }
-
-    /** @param stage a new content is left {@link Pending} rather than made durable and named at once */
-    Resolution resolve(Source s, Entry e, boolean stage) throws IOException {
-        Known known = known(s, e);
-        return known != null ? known : unknown(e, stage);
-    }
-
-    /** As {@link #resolve(Source, Entry, boolean)} for an entry {@link #known} has just found nothing for: read. */
+    /**
+     * For an entry {@link #known} found nothing for (or whose catalog hit was not intact): read it.
+     *
+     * @param stage a new content is left {@link Pending} rather than made durable and named at once
+     */
     Resolution unknown(Entry e, boolean stage) throws IOException {
         if (!stage || e.size() == 0) {
             return read(e);
@@ -111,13 +106,23 @@ final class Resolver {
         return outcome(e, put, p.unchanged());
     }
 
-    /** The stored blob of the entry's content, found without reading it (cases 1-3 above), or null. */
+    /**
+     * The stored blob of the entry's content, found without reading it (cases 1-3 above), or null.
+     * A catalog hit (case 1) is not yet checked: its link checks that the blob is intact, in the
+     * same call ({@link dev.linkvault.repo.SnapshotWriter#file(dev.linkvault.RelPath, BlobId, long,
+     * java.time.Instant)}), and when it is not, {@link #beyondCatalog} goes on with cases 2-3.
+     */
     Known known(Source s, Entry e) throws IOException {
         Optional<BlobId> cataloged = e.key() == null ? Optional.empty()
                 : repo.catalog().lookup(s.name(), e.key(), e.fingerprint(), s.keysArePaths());
-        if (cataloged.isPresent() && repo.blobs().intact(cataloged.get(), e.size())) {
+        if (cataloged.isPresent()) {
             return new Known(Way.CATALOG, cataloged.get(), e.size(), null);
         }
+        return beyondCatalog(s, e);
+    }
+
+    /** Cases 2-3 above: the stored blob of the entry's content found by a checksum or an ETag, or null. */
+    Known beyondCatalog(Source s, Entry e) throws IOException {
         // Trusted only where the source is told to: a stale checksum would link the wrong content.
         if (e.size() > 0 && e.knownSha1() != null && s.trustsKnownSha1()) {
             Optional<BlobId> bySum = repo.blobs().bySha1(e.knownSha1(), e.size());

@@ -114,42 +114,46 @@ public final class Snapshotter {
         Instant started = clock.instant();
         repo.catalog().putSnapshot(name, "incomplete", null);
         SnapshotWriter writer = repo.newPartialTree(name);
-        Path manifestTmp = repo.manifestsDir().resolve(name + ".tsv.gz.tmp");
-        Thread estimator = listener.wantsEstimate() ? startEstimator(sources) : null;
-        SnapshotSummary summary;
-        try (Manifest.Writer manifest = new Manifest.Writer(manifestTmp)) {
-            boolean finished = new Run(writer, manifest, cancel, Math.max(1, options.workers())).all(sources);
-            if (!finished) {
-                writer.abandon();
-                manifest.close();
-                Files.deleteIfExists(manifestTmp);
-                repo.catalog().commit();
-                return new Result(name, null, true);
+        try {
+            Path manifestTmp = repo.manifestsDir().resolve(name + ".tsv.gz.tmp");
+            Thread estimator = listener.wantsEstimate() ? startEstimator(sources) : null;
+            SnapshotSummary summary;
+            try (Manifest.Writer manifest = new Manifest.Writer(manifestTmp)) {
+                boolean finished = new Run(writer, manifest, cancel, Math.max(1, options.workers())).all(sources);
+                if (!finished) {
+                    writer.abandon();
+                    manifest.close();
+                    Files.deleteIfExists(manifestTmp);
+                    repo.catalog().commit();
+                    return new Result(name, null, true);
+                }
+                Map<String, Long> sourceFiles = new TreeMap<>();
+                for (Source s : sources) {
+                    sourceFiles.put(s.name(), counters.sourceFiles(s.name()).get());
+                }
+                checkShrink(name, sourceFiles, options.shrinkGuard());
+                Instant end = clock.instant();
+                long errors = counters.errors.get();
+                boolean failed = errors > 0 && errors > options.maxErrorRatio() * (errors + counters.files.get());
+                summary = new SnapshotSummary(name, started.toString(), end.toString(),
+                        Duration.between(started, end).toMillis(), counters.files.get(), counters.dirs.get(),
+                        counters.symlinks.get(), counters.bytes.get(), counters.filesRead.get(), counters.bytesRead.get(),
+                        counters.newBlobs.get(), counters.newBytes.get(), errors, resumed, failed, sourceFiles);
+                manifest.finish(summary);
+            } finally {
+                if (estimator != null) {
+                    estimator.interrupt();
+                }
             }
-            Map<String, Long> sourceFiles = new TreeMap<>();
-            for (Source s : sources) {
-                sourceFiles.put(s.name(), counters.sourceFiles(s.name()).get());
-            }
-            checkShrink(name, sourceFiles, options.shrinkGuard());
-            Instant end = clock.instant();
-            long errors = counters.errors.get();
-            boolean failed = errors > 0 && errors > options.maxErrorRatio() * (errors + counters.files.get());
-            summary = new SnapshotSummary(name, started.toString(), end.toString(),
-                    Duration.between(started, end).toMillis(), counters.files.get(), counters.dirs.get(),
-                    counters.symlinks.get(), counters.bytes.get(), counters.filesRead.get(), counters.bytesRead.get(),
-                    counters.newBlobs.get(), counters.newBytes.get(), errors, resumed, failed, sourceFiles);
-            manifest.finish(summary);
+            writer.finish();
+            repo.blobs().syncNames(); // a power cut must not lose a blob name the manifest uses
+            repo.catalog().commit();
+            repo.publish(name, manifestTmp);
+            repo.cacheSummary(name, summary);
+            return new Result(name, summary, false);
         } finally {
-            if (estimator != null) {
-                estimator.interrupt();
-            }
+            writer.close(); // the tree folders its threads held open
         }
-        writer.finish();
-        repo.blobs().syncNames(); // a power cut must not lose a blob name the manifest uses
-        repo.catalog().commit();
-        repo.publish(name, manifestTmp);
-        repo.cacheSummary(name, summary);
-        return new Result(name, summary, false);
     }
 
     /**
@@ -480,7 +484,12 @@ public final class Snapshotter {
             for (Job j : jobs) {
                 Outcome o = guarded(j.p(), () -> {
                     Resolver.Known known = resolver.known(j.s(), j.e());
-                    return known == null ? null : placed(j.s(), j.p(), j.e(), known);
+                    Outcome done = known == null ? null : placed(j.s(), j.p(), j.e(), known);
+                    if (done == null && known != null) { // a catalog hit whose blob is not intact
+                        known = resolver.beyondCatalog(j.s(), j.e());
+                        done = known == null ? null : placed(j.s(), j.p(), j.e(), known);
+                    }
+                    return done;
                 });
                 outcomes.add(o != null ? CompletableFuture.completedFuture(o)
                         : pool.submit(() -> guarded(j.p(), () -> placed(j.s(), j.p(), j.e(),
@@ -531,12 +540,19 @@ public final class Snapshotter {
         }
 
         /** A file whose content is resolved (known, or read and stored, or staged): linked into the tree. */
+        /**
+         * The entry linked to what it resolved to (or staged); null for a catalog hit whose blob is
+         * not stored intact (checked in the link's own call): nothing was linked, look further.
+         */
         private Outcome placed(Source s, RelPath p, Entry e, Resolver.Resolution r) throws IOException {
             if (r instanceof Resolver.Pending pending) {
                 return new Outcome.Staged(s, p, e, pending);
             }
             try {
-                writer.file(p, r.blob(), e.mtime());
+                boolean catalogHit = r instanceof Resolver.Known k && k.way() == Resolver.Way.CATALOG;
+                if (!writer.file(p, r.blob(), catalogHit ? e.size() : -1, e.mtime())) {
+                    return null;
+                }
             } catch (BlobStore.BlobMissingException gone) {
                 if (!(r instanceof Resolver.Known)) {
                     throw gone;

@@ -852,6 +852,43 @@ public final class BlobStore {
         if (fd >= 0 && dev.linkvault.NativeDir.link(fd, id.name(), dst) == 0) {
             return; // else the same link by path, which meets the same problem and says it
         }
+        linkByPath(id, dst);
+    }
+
+    /**
+     * As {@link #link(BlobId, Path)}, the link made as {@code name} in the open folder {@code dir}
+     * (a descriptor from {@link dev.linkvault.NativeDir}) where the helper can, else at {@code dst};
+     * and when {@code size >= 0}, only if the blob is {@link #intact} with that size, checked in the
+     * same native call as the link: a catalog hit costs one call, not a stat and a link by path.
+     *
+     * @return false when the blob is not intact (nothing is linked then)
+     */
+    public boolean link(BlobId id, long size, int dir, String name, java.util.function.Supplier<Path> dst)
+            throws IOException {
+        int fd = fanout(id);
+        boolean tried = fd >= 0 && dir >= 0;
+        if (tried) {
+            int rc = dev.linkvault.NativeDir.linkBlob(fd, id.name(), size, dir, name);
+            if (rc == 0) {
+                return true;
+            }
+            if (rc == dev.linkvault.NativeDir.NOT_INTACT) {
+                return false;
+            }
+            // else by path, which meets the same problem and says it (a name taken, the link limit)
+        }
+        if (size >= 0 && !intact(id, size)) {
+            return false;
+        }
+        if (tried) {
+            linkByPath(id, dst.get());
+        } else {
+            link(id, dst.get());
+        }
+        return true;
+    }
+
+    private void linkByPath(BlobId id, Path dst) throws IOException {
         Path primary = path(id);
         for (int n = 0; ; n++) {
             Path candidate = copyPath(id, n);

@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * a validated {@link RelPath}, so nothing lands outside the tree; once the tree holds a symlink,
  * each folder written into is also checked to resolve inside the tree. Thread-safe.
  */
-public final class SnapshotWriter {
+public final class SnapshotWriter implements AutoCloseable {
     private final Path root;
     private final Path realRoot;
     private final BlobStore blobs;
@@ -86,17 +86,30 @@ public final class SnapshotWriter {
 
     /** Links the blob at {@code p}, or creates an empty file there for {@link BlobId#EMPTY}. */
     public void file(RelPath p, BlobId blob, Instant mtime) throws IOException {
-        Path f = p.under(root);
+        file(p, blob, -1, mtime);
+    }
+
+    /**
+     * As {@link #file(RelPath, BlobId, Instant)}; when {@code intactSize >= 0}, only if the blob is
+     * stored {@link BlobStore#intact} with that size, which the helper checks in the call that
+     * links it. The link is made relative to the folder's open descriptor where the helper can
+     * (one per thread, kept while its files come), not by the whole path.
+     *
+     * @return false when the blob is not intact: nothing was written
+     */
+    public boolean file(RelPath p, BlobId blob, long intactSize, Instant mtime) throws IOException {
         Lock l = symlinkGate.readLock();
         l.lock();
         try {
-            guardParent(f);
+            if (holdsSymlinks) {
+                guardParent(p.under(root));
+            }
             try {
-                place(f, blob, mtime);
+                return place(p, blob, intactSize, mtime, holdsSymlinks ? -1 : folder(p.parent()));
             } catch (NoSuchFileException e) {
                 // The folder's own entry may still be on its way through another worker.
-                makeParents(f);
-                place(f, blob, mtime);
+                makeParents(p.under(root));
+                return place(p, blob, intactSize, mtime, -1);
             }
         } catch (FileAlreadyExistsException e) {
             throw new PathTakenException("the same path was already written in this snapshot");
@@ -105,13 +118,59 @@ public final class SnapshotWriter {
         }
     }
 
-    private void place(Path f, BlobId blob, Instant mtime) throws IOException {
+    private boolean place(RelPath p, BlobId blob, long intactSize, Instant mtime, int dir) throws IOException {
         if (!blob.isEmpty()) {
-            blobs.link(blob, f);
-            return;
+            return blobs.link(blob, intactSize, dir, p.name(), () -> p.under(root));
         }
+        if (intactSize >= 0 && !blobs.intact(blob, intactSize)) {
+            return false;
+        }
+        Path f = p.under(root);
         Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r--r--r--")));
         Files.setLastModifiedTime(f, FileTime.from(mtime));
+        return true;
+    }
+
+    /** A folder of the tree open on one thread, for the links into it; see {@link #folder}. */
+    private record OpenFolder(RelPath path, int fd) {}
+
+    private final ThreadLocal<OpenFolder> openFolder = new ThreadLocal<>();
+    /** Every descriptor {@link #openFolder} holds, closed by {@link #close}. */
+    private final java.util.Set<Integer> openFds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * The tree folder {@code dir} open on this thread (never through a symlink at its end: the tree
+     * holds none while this is used), or -1 (no helper, not made yet). A thread keeps one folder
+     * open: a worker's files come a folder at a time.
+     */
+    private int folder(RelPath dir) {
+        if (!dev.linkvault.Native.loaded()) {
+            return -1;
+        }
+        OpenFolder o = openFolder.get();
+        if (o != null) {
+            if (o.path().equals(dir)) {
+                return o.fd();
+            }
+            openFolder.remove();
+            openFds.remove(o.fd()); // before the close: once closed, its number may be another thread's
+            dev.linkvault.NativeDir.closeFd(o.fd());
+        }
+        int fd = dev.linkvault.NativeDir.openAt(dev.linkvault.NativeDir.AT_FDCWD, dir.under(root).toString());
+        if (fd >= 0) {
+            openFds.add(fd);
+            openFolder.set(new OpenFolder(dir, fd));
+        }
+        return fd;
+    }
+
+    /** Closes the folders threads hold open; after {@link #finish} or {@link #abandon}, or when a run fails. */
+    public void close() {
+        for (Integer fd : openFds) {
+            if (openFds.remove(fd)) {
+                dev.linkvault.NativeDir.closeFd(fd);
+            }
+        }
     }
 
     public void symlink(RelPath p, String target, Instant mtime) throws IOException {
