@@ -314,6 +314,12 @@ public final class Manifest {
         }
 
         @Override
+        public void write(String s, int off, int len) throws IOException {
+            to.write(s, off, len);
+            count += len;
+        }
+
+        @Override
         public void write(char[] cbuf, int off, int len) throws IOException {
             to.write(cbuf, off, len);
             count += len;
@@ -332,7 +338,13 @@ public final class Manifest {
     }
 
     public static void escape(String s, java.io.Writer out) throws IOException {
-        for (int i = 0; i < s.length(); i++) {
+        int plain = 0;
+        while (plain < s.length() && !needsEscape(s.charAt(plain))) {
+            plain++;
+        }
+        // the common case, a path with nothing to escape: one write, not one (locked) write a char
+        out.write(s, 0, plain);
+        for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '\\' -> out.write("\\\\");
@@ -348,6 +360,10 @@ public final class Manifest {
                 }
             }
         }
+    }
+
+    private static boolean needsEscape(char c) {
+        return c < 0x20 || c == 0x7f || c == '\\';
     }
 
     public static String unescape(String s) {

@@ -26,7 +26,7 @@ class ManifestTest {
         List<Manifest.Item> items = List.of(
                 new Manifest.Item(Manifest.Type.DIR, 0755, 0, Instant.parse("2020-01-01T00:00:00Z"), null, "d", null),
                 new Manifest.Item(Manifest.Type.FILE, 0640, 3, Instant.parse("2020-01-01T00:00:00.123456789Z"),
-                        "f572d396fae9206628714fb2ce00f72e94f2258f", "d/tab\there\nnew\\line \u00e9\u6f22\u0001", null),
+                        "f572d396fae9206628714fb2ce00f72e94f2258f", "d/tab\there\nnew\\line \u00e9\u6f22\u0001\u007f end", null),
                 new Manifest.Item(Manifest.Type.SYMLINK, 0777, 5, Instant.parse("2020-01-01T00:00:00Z"), null, "d/l",
                         "../x\ty"));
         try (Manifest.Writer w = new Manifest.Writer(m)) {
