@@ -19,7 +19,10 @@ warn() {
   echo "warning: no class-data archive made ($1); linkvault works, only starts slower" >&2
   exit 0
 }
-java -XX:DumpLoadedClassList="$list" -cp "$jar" dev.linkvault.cli.CdsTraining "$target" >/dev/null \
+# with the native helper when it was built, as bin/linkvault runs: the classes of its paths are then archived too
+helper=()
+[ -f "$target/native/liblinkvault.so" ] && helper=(-Dlinkvault.native="$target/native/liblinkvault.so")
+java "${helper[@]}" -XX:DumpLoadedClassList="$list" -cp "$jar" dev.linkvault.cli.CdsTraining "$target" >/dev/null \
   || warn "the training run failed"
 java -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$target/linkvault.jsa.tmp" \
     -Xlog:cds=off -Xlog:cds+heap=off -cp "$jar" >/dev/null 2>&1 && [ -s "$target/linkvault.jsa.tmp" ] \

@@ -33,11 +33,18 @@ public final class CdsTraining {
                 Files.writeString(src.resolve("f" + i + ".txt"), "file " + i + "\n");
             }
             Files.createSymbolicLink(work.resolve("src/link"), Path.of("a/b/f1.txt"));
+            // a source with no symlink: its files are linked relative to open tree folders (one with a
+            // symlink is written by path)
+            Path plain = Files.createDirectories(work.resolve("plain/c"));
+            for (int i = 0; i < 20; i++) {
+                Files.writeString(plain.resolve("g" + i + ".txt"), "plain file " + i + "\n");
+            }
             Path vault = work.resolve("vault");
             Path config = work.resolve("vault.yaml");
             // block and flow style both (a flow mapping and a flow sequence), as configs are written
             Files.writeString(config, "repository: " + vault + "\nsources:\n  - type: local\n    name: docs\n    path: "
-                    + work.resolve("src") + "\n    ignore: ['.*\\.tmp$']\nretention: {keep-last: 10}\n");
+                    + work.resolve("src") + "\n    ignore: ['.*\\.tmp$']\n  - {type: local, name: plain, path: "
+                    + work.resolve("plain") + "}\nretention: {keep-last: 10}\n");
             String c = config.toString();
             List<String[]> runs = new ArrayList<>(List.of(
                     new String[] {"--version"},
@@ -65,6 +72,8 @@ public final class CdsTraining {
             for (String[] run : runs) {
                 Main.run(run, quiet, new PrintWriter(new StringWriter()));
             }
+            // as from cron or a timer: stderr is no terminal, so its lines get a timestamp
+            Main.run(new String[] {"-c", c, "snapshot", "--name", "s3"}, quiet, new PrintWriter(new StringWriter()), true);
         } finally {
             dev.linkvault.repo.Repository.deleteTree(work);
         }
