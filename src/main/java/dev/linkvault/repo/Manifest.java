@@ -1,11 +1,9 @@
 package dev.linkvault.repo;
 
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -177,9 +175,8 @@ public final class Manifest {
         private final java.io.OutputStream raw;
         private final ManifestIndex.Builder index;
         private final GzipMembers gzip;
-        private final java.io.Writer out;
-        // every line goes through this, to the current member, counted: the member's size so far
-        private final CountingWriter line = new CountingWriter();
+        // every line goes through this, as UTF-8, to the current member, counted: the member's size so far
+        private final LineBytes line;
         private String blockSource;
         private String lastPath;
 
@@ -191,10 +188,10 @@ public final class Manifest {
             index = new ManifestIndex.Builder();
             // Fastest compression: manifests compress well at any level, and CPU is the cost here.
             gzip = new GzipMembers(raw, java.util.zip.Deflater.BEST_SPEED);
-            out = new BufferedWriter(new OutputStreamWriter(gzip, StandardCharsets.UTF_8), 65536);
+            line = new LineBytes(gzip);
             startBlock(null);
-            out.write(HEADER);
-            out.write('\n');
+            line.write(HEADER);
+            line.write('\n');
         }
 
         /** Where the index of a manifest written to {@code file} goes (it is published with it). */
@@ -203,10 +200,10 @@ public final class Manifest {
         }
 
         private void startBlock(String firstPath) throws IOException {
-            out.flush();
+            line.drain();
             gzip.endMember();
             long offset = channel.position(); // where the new member's header goes, with its first byte
-            line.to(out);
+            line.count = 0;
             if (firstPath != null) {
                 index.block(offset, firstPath);
             }
@@ -232,8 +229,8 @@ public final class Manifest {
         public void item(Item it) throws IOException {
             before(it.path());
             line.write(it.type().code);
-            line.tab().write(octal(it.mode()));
-            line.tab().write(Long.toString(it.size()));
+            line.tab().octal(it.mode());
+            line.tab().number(it.size());
             line.tab().write(dev.linkvault.Instants.text(it.mtime()));
             line.tab().write(it.blob() == null ? "-" : it.blob());
             line.tab();
@@ -266,10 +263,10 @@ public final class Manifest {
 
         /** Writes the end line and forces the whole manifest, then its index, to disk. */
         public void finish(SnapshotSummary summary) throws IOException {
-            out.write(TRAILER);
-            out.write(summary.toJson());
-            out.write('\n');
-            out.flush();
+            line.write(TRAILER);
+            line.write(summary.toJson());
+            line.write('\n');
+            line.drain();
             gzip.endMember();
             channel.force(true);
             index.write(indexOf(file), channel.size());
@@ -278,51 +275,132 @@ public final class Manifest {
         @Override
         public void close() throws IOException {
             try {
-                out.close();
+                gzip.close();
             } finally {
                 channel.close();
             }
         }
     }
 
-    /** Passes characters on to the current member and counts them (about its bytes; exact for ASCII). */
-    private static final class CountingWriter extends java.io.Writer {
-        private java.io.Writer to;
+    /**
+     * A manifest's text as UTF-8 bytes, gathered and handed to the current gzip member 64 KiB at a
+     * time, counted: the member's size so far, in bytes. Where a BufferedWriter, an
+     * OutputStreamWriter and its encoder took a lock a call and copied each line twice, this
+     * copies an ASCII char straight into the buffer; a run with other chars goes through
+     * {@link String#getBytes}, which writes a lone surrogate as '?' as the encoder did.
+     */
+    private static final class LineBytes extends java.io.Writer {
+        private final java.io.OutputStream to;
+        private final byte[] buf = new byte[64 * 1024];
+        private int n;
         long count;
 
-        /** From now on to {@code member}, counted from 0. */
-        void to(java.io.Writer member) {
-            to = member;
-            count = 0;
+        LineBytes(java.io.OutputStream to) {
+            this.to = to;
         }
 
-        CountingWriter tab() throws IOException {
+        /** Hands what is gathered to the member. */
+        void drain() throws IOException {
+            if (n > 0) {
+                to.write(buf, 0, n);
+                n = 0;
+            }
+        }
+
+        LineBytes tab() throws IOException {
             write('\t');
             return this;
         }
 
+        /** {@code v} in decimal, as Long.toString writes it. */
+        void number(long v) throws IOException {
+            if (v < 0) {
+                write(Long.toString(v));
+                return;
+            }
+            if (buf.length - n < 20) {
+                drain();
+            }
+            int digits = 1;
+            for (long t = v; t >= 10; t /= 10) {
+                digits++;
+            }
+            for (int i = n + digits - 1; i >= n; i--) {
+                buf[i] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
+            n += digits;
+            count += digits;
+        }
+
+        /** A mode as {@link Manifest#octal} writes it: at least four octal digits. */
+        void octal(int mode) throws IOException {
+            if (mode < 0 || mode > 07777) {
+                write(Manifest.octal(mode));
+                return;
+            }
+            if (buf.length - n < 4) {
+                drain();
+            }
+            for (int i = 3; i >= 0; i--) {
+                buf[n + i] = (byte) ('0' + (mode & 7));
+                mode >>>= 3;
+            }
+            n += 4;
+            count += 4;
+        }
+
         @Override
         public void write(int c) throws IOException {
-            to.write(c);
-            count++;
+            if (c < 0x80) {
+                if (n == buf.length) {
+                    drain();
+                }
+                buf[n++] = (byte) c;
+                count++;
+            } else {
+                write(String.valueOf((char) c), 0, 1);
+            }
         }
 
         @Override
         public void write(String s) throws IOException {
-            to.write(s);
-            count += s.length();
+            write(s, 0, s.length());
         }
 
         @Override
         public void write(String s, int off, int len) throws IOException {
-            to.write(s, off, len);
-            count += len;
+            int end = off + len;
+            for (int i = off; i < end; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    bytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                if (n == buf.length) {
+                    drain();
+                }
+                buf[n++] = (byte) c;
+                count++;
+            }
         }
 
         @Override
         public void write(char[] cbuf, int off, int len) throws IOException {
-            to.write(cbuf, off, len);
-            count += len;
+            write(new String(cbuf, off, len), 0, len);
+        }
+
+        private void bytes(byte[] b) throws IOException {
+            if (b.length > buf.length - n) {
+                drain();
+            }
+            if (b.length > buf.length) {
+                to.write(b);
+            } else {
+                System.arraycopy(b, 0, buf, n, b.length);
+                n += b.length;
+            }
+            count += b.length;
         }
 
         @Override
@@ -338,27 +416,28 @@ public final class Manifest {
     }
 
     public static void escape(String s, java.io.Writer out) throws IOException {
-        int plain = 0;
-        while (plain < s.length() && !needsEscape(s.charAt(plain))) {
-            plain++;
-        }
-        // the common case, a path with nothing to escape: one write, not one (locked) write a char
-        out.write(s, 0, plain);
-        for (int i = plain; i < s.length(); i++) {
-            char c = s.charAt(i);
+        int len = s.length();
+        int i = 0;
+        while (i < len) {
+            // a run with nothing to escape goes in one write, not one (locked) write a char, and a
+            // surrogate pair stays within one call
+            int plain = i;
+            while (plain < len && !needsEscape(s.charAt(plain))) {
+                plain++;
+            }
+            out.write(s, i, plain - i);
+            if (plain == len) {
+                return;
+            }
+            char c = s.charAt(plain);
             switch (c) {
                 case '\\' -> out.write("\\\\");
                 case '\t' -> out.write("\\t");
                 case '\n' -> out.write("\\n");
                 case '\r' -> out.write("\\r");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        out.write(String.format("\\x%02x", (int) c));
-                    } else {
-                        out.write(c);
-                    }
-                }
+                default -> out.write(String.format("\\x%02x", (int) c));
             }
+            i = plain + 1;
         }
     }
 
